@@ -1,0 +1,187 @@
+package io.inferencegw.gateway.cli;
+
+import com.google.protobuf.ByteString;
+import io.inferencegw.gateway.bench.FashionMnist;
+import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.config.ConfigLoader;
+import io.inferencegw.gateway.config.GatewayConfig;
+import io.inferencegw.gateway.config.ModelConfig;
+import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.proto.v1.ClassifyRequest;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gateway bench}: closed-loop load on the bundled LeNet with N concurrent clients, each
+ * sending its next Fashion-MNIST PNG as soon as the previous answer arrives. It starts its own
+ * gateway serving the model twice, with dynamic batching and with {@code max_batch_size: 1},
+ * and measures both in alternating rounds of one run, so that the comparison sees the same
+ * machine state.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure throughput and latency with and without dynamic batching.")
+final class LoadGenerator implements Callable<Integer> {
+
+  @Option(names = "--concurrency", defaultValue = "64", description = "concurrent clients (default: ${DEFAULT-VALUE})")
+  int concurrency;
+
+  @Option(names = "--seconds", defaultValue = "10", description = "measured seconds per round and mode (default: ${DEFAULT-VALUE})")
+  int seconds;
+
+  @Option(names = "--warmup-seconds", defaultValue = "3")
+  int warmupSeconds;
+
+  @Option(names = "--rounds", defaultValue = "2", description = "alternating rounds (default: ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(names = "--max-batch-size", defaultValue = "32")
+  int maxBatchSize;
+
+  @Option(names = "--max-queue-delay-us", defaultValue = "2000")
+  long maxQueueDelayMicros;
+
+  record Mode(String model, int maxBatchSize) {}
+
+  static final class Stats {
+    final Histogram latencyMicros = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+    final AtomicLong ok = new AtomicLong();
+    final AtomicLong errors = new AtomicLong();
+    final AtomicLong batchSizeSum = new AtomicLong();
+    long elapsedNanos;
+
+    void add(Stats o) {
+      latencyMicros.add(o.latencyMicros);
+      ok.addAndGet(o.ok.get());
+      errors.addAndGet(o.errors.get());
+      batchSizeSum.addAndGet(o.batchSizeSum.get());
+      elapsedNanos += o.elapsedNanos;
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      GatewayConfig bundled = ConfigLoader.loadBundled(GatewayMain.defaultPluginsDir());
+      ModelConfig base = bundled.models().get(0);
+      Mode batched = new Mode(base.name(), maxBatchSize);
+      Mode unbatched = new Mode(base.name() + "-unbatched", 1);
+      GatewayConfig cfg =
+          bundled
+              .withPort(0)
+              .withModels(
+                  List.of(
+                      base.withBatching(
+                          base.batching().withMaxBatchSize(maxBatchSize)
+                              .withMaxQueueDelayMicros(maxQueueDelayMicros)),
+                      base.withName(unbatched.model()).withBatching(base.batching().withMaxBatchSize(1))));
+      Gateway gateway = Gateway.start(vertx, cfg).await();
+      List<byte[]> images = images();
+      System.out.printf(
+          "bench: %d concurrent clients, %d s per round and mode, %d rounds, %d images, %d cores%n",
+          concurrency, seconds, rounds, images.size(), Runtime.getRuntime().availableProcessors());
+      try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
+        Stats totalBatched = new Stats();
+        Stats totalUnbatched = new Stats();
+        for (int round = 0; round < rounds; round++) {
+          for (Mode mode : List.of(batched, unbatched)) {
+            run(vertx, client, mode, images, warmupSeconds); // warm-up, discarded
+            Stats s = run(vertx, client, mode, images, seconds);
+            (mode == batched ? totalBatched : totalUnbatched).add(s);
+            print("round " + (round + 1), mode, s);
+          }
+        }
+        System.out.println();
+        print("total", batched, totalBatched);
+        print("total", unbatched, totalUnbatched);
+        System.out.printf(
+            "throughput ratio batched/unbatched: %.2f%n",
+            rate(totalBatched) / Math.max(rate(totalUnbatched), 1e-9));
+      }
+      gateway.close().await();
+    } finally {
+      vertx.close().await();
+    }
+    return 0;
+  }
+
+  private List<byte[]> images() throws Exception {
+    List<byte[]> out = new ArrayList<>();
+    if (FashionMnist.isInstalled()) {
+      FashionMnist test = FashionMnist.testSet();
+      for (int i = 0; i < 1000; i++) {
+        out.add(test.png(i));
+      }
+    } else {
+      throw new IllegalStateException(
+          "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+    }
+    return out;
+  }
+
+  private Stats run(Vertx vertx, GatewayClient client, Mode mode, List<byte[]> images, int secs)
+      throws Exception {
+    Stats stats = new Stats();
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(secs);
+    List<io.vertx.core.Future<Void>> loops = new ArrayList<>();
+    AtomicLong next = new AtomicLong();
+    for (int c = 0; c < concurrency; c++) {
+      Promise<Void> done = Promise.promise();
+      loops.add(done.future());
+      vertx.runOnContext(v -> loop(client, mode, images, next, stats, end, done));
+    }
+    io.vertx.core.Future.all(loops).await();
+    stats.elapsedNanos = System.nanoTime() - start;
+    return stats;
+  }
+
+  private void loop(
+      GatewayClient client, Mode mode, List<byte[]> images, AtomicLong next, Stats stats,
+      long end, Promise<Void> done) {
+    if (System.nanoTime() >= end) {
+      done.complete();
+      return;
+    }
+    byte[] image = images.get((int) (next.getAndIncrement() % images.size()));
+    ClassifyRequest req =
+        ClassifyRequest.newBuilder().setModel(mode.model()).setImage(ByteString.copyFrom(image)).build();
+    long t0 = System.nanoTime();
+    client
+        .classify(req)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                stats.latencyMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
+                stats.ok.incrementAndGet();
+                stats.batchSizeSum.addAndGet(ar.result().getTiming().getBatchSize());
+              } else {
+                stats.errors.incrementAndGet();
+              }
+              loop(client, mode, images, next, stats, end, done);
+            });
+  }
+
+  private static double rate(Stats s) {
+    return s.ok.get() / (s.elapsedNanos / 1e9);
+  }
+
+  private static void print(String label, Mode mode, Stats s) {
+    System.out.printf(
+        "%-8s %-26s max_batch=%-3d %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  mean batch %5.2f  errors %d%n",
+        label, mode.model(), mode.maxBatchSize(), rate(s),
+        s.latencyMicros.getValueAtPercentile(50) / 1000.0,
+        s.latencyMicros.getValueAtPercentile(99) / 1000.0,
+        s.ok.get() == 0 ? 0.0 : (double) s.batchSizeSum.get() / s.ok.get(),
+        s.errors.get());
+  }
+}

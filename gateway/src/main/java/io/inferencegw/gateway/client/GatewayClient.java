@@ -1,0 +1,61 @@
+package io.inferencegw.gateway.client;
+
+import io.inferencegw.proto.v1.ClassifierGrpcClient;
+import io.inferencegw.proto.v1.ClassifyRequest;
+import io.inferencegw.proto.v1.ClassifyResponse;
+import io.inferencegw.proto.v1.ListModelsRequest;
+import io.inferencegw.proto.v1.ListModelsResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gRPC client of the gateway's {@code Classifier} service, for the command-line tools and the
+ * tests: the generated stub plus per-call deadlines.
+ */
+public final class GatewayClient implements AutoCloseable {
+
+  private final GrpcClient grpc;
+  private final SocketAddress address;
+  private final ClassifierGrpcClient stub;
+
+  public GatewayClient(Vertx vertx, String host, int port) {
+    this.grpc =
+        GrpcClient.client(
+            vertx,
+            new GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024),
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    this.address = SocketAddress.inetSocketAddress(port, host);
+    this.stub = ClassifierGrpcClient.create(grpc, address);
+  }
+
+  public Future<ClassifyResponse> classify(ClassifyRequest request) {
+    return stub.classify(request);
+  }
+
+  /** Classify with a gRPC deadline ({@code grpc-timeout}) of {@code timeoutMillis}. */
+  public Future<ClassifyResponse> classify(ClassifyRequest request, long timeoutMillis) {
+    return grpc.request(address, ClassifierGrpcClient.Classify)
+        .compose(
+            req -> {
+              req.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+              return req.end(request).compose(v -> req.response().compose(resp -> resp.last()));
+            });
+  }
+
+  public Future<ListModelsResponse> listModels() {
+    return stub.listModels(ListModelsRequest.getDefaultInstance());
+  }
+
+  @Override
+  public void close() {
+    grpc.close();
+  }
+}

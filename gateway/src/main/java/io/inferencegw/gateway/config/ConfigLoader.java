@@ -1,0 +1,220 @@
+package io.inferencegw.gateway.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads the YAML config. Keys are fixed (deployments and outside checks write them), so an
+ * unknown key is an error naming it rather than a silently ignored typo; files the config
+ * names must exist, and relative paths are resolved against the config file's folder.
+ */
+public final class ConfigLoader {
+
+  public static final int DEFAULT_PORT = 8080;
+  /** The bundled default config inside the gateway jar; its files are bundled too. */
+  public static final String BUNDLED_CONFIG = "default-model/gateway.yaml";
+
+  private static final Set<String> TOP_KEYS = Set.of("port", "plugins", "models");
+  private static final Set<String> MODEL_KEYS =
+      Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching");
+  private static final Set<String> BATCHING_KEYS =
+      Set.of("max_batch_size", "max_queue_delay_us", "queue_capacity");
+
+  private ConfigLoader() {}
+
+  /** Loads a config file; {@code defaultPlugins} is used when the file has no {@code plugins}. */
+  public static GatewayConfig load(Path file, Path defaultPlugins) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("config file " + file + " does not exist");
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(
+        text,
+        file.toString(),
+        name -> {
+          Path p = base.resolve(name).normalize();
+          if (!Files.isRegularFile(p)) {
+            throw new ConfigException("file " + p + " named in " + file + " does not exist");
+          }
+          return ResourceRef.file(p);
+        },
+        base,
+        defaultPlugins);
+  }
+
+  /** The bundled default config: the Fashion-MNIST LeNet served as {@code fashion-lenet}. */
+  public static GatewayConfig loadBundled(Path defaultPlugins) {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(BUNDLED_CONFIG)) {
+      if (in == null) {
+        throw new ConfigException("bundled config " + BUNDLED_CONFIG + " is missing from the jar");
+      }
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String folder = BUNDLED_CONFIG.substring(0, BUNDLED_CONFIG.lastIndexOf('/') + 1);
+      return parse(
+          text,
+          "bundled " + BUNDLED_CONFIG,
+          name -> ResourceRef.classpath(folder + name),
+          Path.of("").toAbsolutePath(),
+          defaultPlugins);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read bundled config: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses config text; {@code resolve} turns a file name in it into a resource. */
+  static GatewayConfig parse(
+      String text,
+      String source,
+      Function<String, ResourceRef> resolve,
+      Path base,
+      Path defaultPlugins) {
+    Map<String, Object> root = asMap(readYaml(new StringReader(text), source), source);
+    checkKeys(root, TOP_KEYS, source);
+    int port = intValue(root, "port", DEFAULT_PORT, source);
+    Path plugins =
+        root.containsKey("plugins")
+            ? base.resolve(stringValue(root, "plugins", source)).normalize()
+            : defaultPlugins;
+    List<ModelConfig> models = new ArrayList<>();
+    Object list = root.get("models");
+    if (list != null) {
+      if (!(list instanceof List<?> entries)) {
+        throw new ConfigException(source + ": 'models' must be a list");
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        String where = source + ": models[" + i + "]";
+        models.add(parseModel(asMap(entries.get(i), where), where, resolve));
+      }
+    }
+    return new GatewayConfig(port, plugins, models);
+  }
+
+  /**
+   * Parses one model entry (the body of the management API's load call has the same shape).
+   */
+  public static ModelConfig parseModel(
+      Map<String, Object> m, String where, Function<String, ResourceRef> resolve) {
+    checkKeys(m, MODEL_KEYS, where);
+    String name = requiredString(m, "name", where);
+    where = where + " (" + name + ")";
+    String family = requiredString(m, "family", where);
+    String variant = requiredString(m, "variant", where);
+    ResourceRef weights = resolve.apply(requiredString(m, "weights", where));
+    Optional<ResourceRef> labels =
+        m.containsKey("labels")
+            ? Optional.of(resolve.apply(stringValue(m, "labels", where)))
+            : Optional.empty();
+    List<String> devices = List.of("cpu");
+    if (m.containsKey("devices")) {
+      if (!(m.get("devices") instanceof List<?> ds)) {
+        throw new ConfigException(where + ": 'devices' must be a list such as [cpu]");
+      }
+      devices = ds.stream().map(String::valueOf).toList();
+    }
+    int instances = intValue(m, "instances", 1, where);
+    BatchingConfig batching = BatchingConfig.DEFAULT;
+    if (m.containsKey("batching")) {
+      Map<String, Object> b = asMap(m.get("batching"), where + ".batching");
+      checkKeys(b, BATCHING_KEYS, where + ".batching");
+      batching =
+          new BatchingConfig(
+              intValue(b, "max_batch_size", BatchingConfig.DEFAULT.maxBatchSize(), where),
+              longValue(b, "max_queue_delay_us", BatchingConfig.DEFAULT.maxQueueDelayMicros(), where),
+              intValue(b, "queue_capacity", BatchingConfig.DEFAULT.queueCapacity(), where));
+    }
+    try {
+      return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching);
+    } catch (ConfigException e) {
+      throw new ConfigException(where + ": " + e.getMessage());
+    }
+  }
+
+  private static Object readYaml(Reader reader, String source) {
+    try {
+      return new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+    } catch (YAMLException e) {
+      throw new ConfigException(source + " is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object o, String where) {
+    if (o == null) {
+      return new LinkedHashMap<>();
+    }
+    if (!(o instanceof Map<?, ?> map)) {
+      throw new ConfigException(where + " must be a mapping of keys to values");
+    }
+    return (Map<String, Object>) map;
+  }
+
+  private static void checkKeys(Map<String, Object> map, Set<String> known, String where) {
+    Set<String> unknown = new TreeSet<>();
+    for (Object k : map.keySet()) {
+      if (!known.contains(String.valueOf(k))) {
+        unknown.add(String.valueOf(k));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(
+          where + ": unknown key" + (unknown.size() > 1 ? "s " : " ") + unknown
+              + "; known keys are " + new TreeSet<>(known));
+    }
+  }
+
+  private static String requiredString(Map<String, Object> m, String key, String where) {
+    if (!m.containsKey(key) || m.get(key) == null) {
+      throw new ConfigException(where + ": missing required key '" + key + "'");
+    }
+    return stringValue(m, key, where);
+  }
+
+  private static String stringValue(Map<String, Object> m, String key, String where) {
+    Object v = m.get(key);
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw new ConfigException(where + ": '" + key + "' must be a non-empty string");
+    }
+    return s;
+  }
+
+  private static int intValue(Map<String, Object> m, String key, int dflt, String where) {
+    long v = longValue(m, key, dflt, where);
+    if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+      throw new ConfigException(where + ": '" + key + "' is out of range");
+    }
+    return (int) v;
+  }
+
+  private static long longValue(Map<String, Object> m, String key, long dflt, String where) {
+    if (!m.containsKey(key)) {
+      return dflt;
+    }
+    Object v = m.get(key);
+    if (!(v instanceof Integer || v instanceof Long)) {
+      throw new ConfigException(where + ": '" + key + "' must be an integer, got " + v);
+    }
+    return ((Number) v).longValue();
+  }
+}

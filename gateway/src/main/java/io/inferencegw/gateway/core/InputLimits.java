@@ -1,0 +1,16 @@
+package io.inferencegw.gateway.core;
+
+/**
+ * Size limits on client input, so that one request cannot exhaust the gateway's memory.
+ *
+ * @param maxMessageBytes largest gRPC message accepted at all (above the image limit, so that
+ *     an oversized image still gets a precise INVALID_ARGUMENT)
+ * @param maxImageBytes largest encoded image or raw pixel buffer
+ * @param maxImagePixels largest decoded image, width times height; checked before decoding
+ */
+public record InputLimits(long maxMessageBytes, int maxImageBytes, long maxImagePixels) {
+
+  /** 16 MiB images (a 4K JPEG is ~2-5 MB), 40 megapixels, 20 MiB messages. */
+  public static final InputLimits DEFAULT =
+      new InputLimits(20L * 1024 * 1024, 16 * 1024 * 1024, 40_000_000L);
+}

@@ -1,0 +1,55 @@
+package io.inferencegw.gateway.grpc;
+
+import io.inferencegw.gateway.core.GatewayException;
+import io.inferencegw.gateway.core.InputLimits;
+import io.inferencegw.gateway.core.ModelInput;
+import io.inferencegw.gateway.preprocess.DecodedImage;
+import io.inferencegw.gateway.preprocess.TensorInput;
+import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.proto.v1.ClassifyRequest;
+import io.inferencegw.proto.v1.RawImage;
+
+/**
+ * Turns the input of a {@code ClassifyRequest} into a {@link ModelInput}, with the checks that
+ * are cheap enough for an event loop: presence, sizes and shapes. Decoding happens later, on the
+ * device worker.
+ */
+final class RequestInputs {
+
+  private RequestInputs() {}
+
+  static ModelInput of(ClassifyRequest req, VariantSpec spec, InputLimits limits) {
+    return switch (req.getInputCase()) {
+      case IMAGE -> image(req.getImage().toByteArray(), limits);
+      case RAW -> raw(req.getRaw(), limits);
+      case TENSOR -> tensor(req.getTensor(), spec);
+      case INPUT_NOT_SET -> throw GatewayException.invalid(
+          "request has no input: set one of image, raw or tensor");
+    };
+  }
+
+  private static ModelInput image(byte[] bytes, InputLimits limits) {
+    if (bytes.length == 0) {
+      throw GatewayException.invalid("image is empty");
+    }
+    if (bytes.length > limits.maxImageBytes()) {
+      throw GatewayException.invalid(
+          "image of " + bytes.length + " bytes exceeds the limit of " + limits.maxImageBytes()
+              + " bytes");
+    }
+    return new ModelInput.EncodedImage(bytes);
+  }
+
+  private static ModelInput raw(RawImage raw, InputLimits limits) {
+    return new ModelInput.RawPixels(
+        DecodedImage.fromRaw(
+            raw.getWidth(), raw.getHeight(), raw.getChannels(), raw.getPixels().toByteArray(),
+            limits.maxImagePixels()));
+  }
+
+  private static ModelInput tensor(io.inferencegw.proto.v1.Tensor t, VariantSpec spec) {
+    long[] chw = spec.inputShape().stream().mapToLong(Integer::longValue).toArray();
+    TensorInput.validate(t.getShapeList(), t.getData().size(), chw);
+    return new ModelInput.PreprocessedTensor(t.getShapeList(), t.getData().toByteArray());
+  }
+}

@@ -1,0 +1,175 @@
+package io.inferencegw.gateway.worker;
+
+import io.inferencegw.gateway.batching.InferenceRequest;
+import io.inferencegw.gateway.batching.InferenceResult;
+import io.inferencegw.gateway.core.ErrorCode;
+import io.inferencegw.gateway.core.GatewayException;
+import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.VariantSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.T_TensorTensor_T;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs batches on one replica of a network. Plain class, no Vert.x: the device worker calls it
+ * on its own thread, the only thread that ever touches this replica.
+ *
+ * <p>Per batch: prepare each request's input (bad inputs are answered INVALID_ARGUMENT and
+ * leave the batch), fuse the rest into one NCHW tensor, move it to the device once, run the
+ * network under {@link InferenceMode}, softmax and top-k on the device, copy back only what the
+ * answers need, and split per request. All native memory of the batch lives in one
+ * {@link PointerScope} and is freed when the batch ends.
+ */
+public final class BatchRunner implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
+
+  private final String model;
+  private final String version;
+  private final VariantSpec spec;
+  private final ClassifierModule network;
+  private final Device device;
+  private final boolean onCpu;
+  private final InputPreparer inputs;
+
+  /** Takes ownership of {@code network}, which must already hold its weights. */
+  public BatchRunner(
+      String model, String version, VariantSpec spec, ClassifierModule network, String device,
+      InputPreparer inputs) {
+    this.model = model;
+    this.version = version;
+    this.spec = spec;
+    this.network = network;
+    this.device = new Device(device);
+    this.onCpu = device.equals("cpu");
+    this.inputs = inputs;
+    network.eval();
+    if (!onCpu) {
+      network.to(this.device, false);
+    }
+  }
+
+  /** Answers every request of the batch, with a result or an error. */
+  public void run(List<InferenceRequest> batch) {
+    long startNanos = System.nanoTime();
+    List<InferenceRequest> ready = new ArrayList<>(batch.size());
+    List<InputPreparer.Sample> samples = new ArrayList<>(batch.size());
+    for (InferenceRequest request : batch) {
+      try {
+        samples.add(inputs.prepare(request.input()));
+        ready.add(request);
+      } catch (GatewayException e) {
+        request.fail(e);
+      } catch (RuntimeException e) {
+        request.fail(ErrorCode.INVALID_ARGUMENT, "input could not be read: " + e.getMessage());
+      }
+    }
+    if (ready.isEmpty()) {
+      return;
+    }
+    try {
+      Outputs out = forward(ready, samples);
+      long computeMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
+      for (int i = 0; i < ready.size(); i++) {
+        InferenceRequest r = ready.get(i);
+        int k = Math.min(r.topK(), out.k);
+        int[] idx = new int[k];
+        float[] scores = new float[k];
+        for (int j = 0; j < k; j++) {
+          idx[j] = (int) out.topIndices[i * out.k + j];
+          scores[j] = out.topScores[i * out.k + j];
+        }
+        float[] logits = null;
+        if (r.returnLogits()) {
+          logits = new float[spec.numClasses()];
+          System.arraycopy(out.logits, i * spec.numClasses(), logits, 0, spec.numClasses());
+        }
+        long queueMicros = TimeUnit.NANOSECONDS.toMicros(startNanos - r.admittedNanos());
+        r.succeed(
+            new InferenceResult(
+                idx, scores, logits, queueMicros, computeMicros, ready.size(), version));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("model {} failed on a batch of {}", model, ready.size(), e);
+      GatewayException error =
+          new GatewayException(
+              ErrorCode.INTERNAL, "model " + model + " failed: " + e.getMessage(), e);
+      ready.forEach(r -> r.fail(error));
+    }
+  }
+
+  private record Outputs(int k, float[] topScores, long[] topIndices, float[] logits) {}
+
+  private Outputs forward(List<InferenceRequest> ready, List<InputPreparer.Sample> samples) {
+    int n = ready.size();
+    int k = 1;
+    boolean anyLogits = false;
+    for (InferenceRequest r : ready) {
+      k = Math.max(k, Math.min(r.topK(), spec.numClasses()));
+      anyLogits |= r.returnLogits();
+    }
+    try (InferenceMode guard = new InferenceMode();
+        PointerScope scope = new PointerScope()) {
+      Tensor batch = torch.empty(n, spec.channels(), spec.height(), spec.width());
+      for (int i = 0; i < n; i++) {
+        samples.get(i).writeInto(batch.select(0, i));
+      }
+      Tensor input = onCpu ? batch : batch.pin_memory().to(device, torch.ScalarType.Float, true, false, new org.bytedeco.pytorch.MemoryFormatOptional());
+      Tensor logits = network.forward(input);
+      checkShape(logits, n);
+      T_TensorTensor_T top = logits.softmax(1).topk(k);
+      float[] scores = toFloats(top.get0());
+      long[] indices = toLongs(top.get1());
+      float[] logitValues = anyLogits ? toFloats(logits) : null;
+      return new Outputs(k, scores, indices, logitValues);
+    }
+  }
+
+  private void checkShape(Tensor logits, int n) {
+    long[] shape = logits.sizes().vec().get();
+    if (shape.length != 2 || shape[0] != n || shape[1] != spec.numClasses()) {
+      throw new IllegalStateException(
+          "network returned shape " + java.util.Arrays.toString(shape) + ", expected [" + n + ", "
+              + spec.numClasses() + "]");
+    }
+  }
+
+  private static float[] toFloats(Tensor t) {
+    Tensor c = t.to(torch.ScalarType.Float).cpu().contiguous();
+    float[] out = new float[(int) c.numel()];
+    new FloatPointer(c.data_ptr()).get(out);
+    return out;
+  }
+
+  private static long[] toLongs(Tensor t) {
+    Tensor c = t.to(torch.ScalarType.Long).cpu().contiguous();
+    long[] out = new long[(int) c.numel()];
+    new LongPointer(c.data_ptr()).get(out);
+    return out;
+  }
+
+  /** Runs one batch of zeros so the first real request does not pay for lazy initialisation. */
+  public void warmUp() {
+    try (InferenceMode guard = new InferenceMode();
+        PointerScope scope = new PointerScope()) {
+      Tensor zeros = torch.zeros(1, spec.channels(), spec.height(), spec.width());
+      Tensor logits = network.forward(onCpu ? zeros : zeros.to(device, torch.ScalarType.Float));
+      checkShape(logits, 1);
+    }
+  }
+
+  @Override
+  public void close() {
+    network.close();
+  }
+}

@@ -1,0 +1,94 @@
+package io.inferencegw.gateway.worker;
+
+import io.inferencegw.gateway.batching.InferenceRequest;
+import io.inferencegw.gateway.batching.ModelQueue;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker verticle pinned to one device, holding one replica of one model version.
+ *
+ * <p>It is deployed on its own single-thread worker pool, so every LibTorch call for its replica
+ * (building, loading weights, forward passes, freeing) happens on that one thread; guards such
+ * as InferenceMode are thread-local. It pulls: when idle it asks the model's queue for the next
+ * batch. Each wait is bounded and the next one is scheduled as a new task, so the thread is
+ * never held for long and undeploying it interleaves cleanly.
+ */
+public final class DeviceWorker extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceWorker.class);
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final String name;
+  private final ModelQueue queue;
+  private final Supplier<BatchRunner> replicaFactory;
+  private BatchRunner runner;
+  private volatile boolean stopping;
+
+  /**
+   * @param replicaFactory builds the replica with its weights on the device; called on the
+   *     worker's own thread
+   */
+  public DeviceWorker(String name, ModelQueue queue, Supplier<BatchRunner> replicaFactory) {
+    this.name = name;
+    this.queue = queue;
+    this.replicaFactory = replicaFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    try {
+      runner = replicaFactory.get();
+      runner.warmUp();
+    } catch (RuntimeException e) {
+      if (runner != null) {
+        runner.close();
+        runner = null;
+      }
+      return Future.failedFuture(e);
+    }
+    LOG.info("worker {} ready", name);
+    context.runOnContext(v -> pollOnce());
+    return Future.succeededFuture();
+  }
+
+  private void pollOnce() {
+    if (stopping) {
+      return;
+    }
+    try {
+      List<InferenceRequest> batch = queue.awaitBatch(POLL_NANOS);
+      if (!batch.isEmpty() && !stopping) {
+        runner.run(batch);
+      } else if (!batch.isEmpty()) {
+        // Claimed but not run because we are stopping: the owner drains the queue elsewhere.
+        batch.forEach(r -> r.fail(io.inferencegw.gateway.core.ErrorCode.UNAVAILABLE,
+            "worker " + name + " stopped"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("worker {} failed to run a batch", name, e);
+    }
+    if (!stopping) {
+      context.runOnContext(v -> pollOnce());
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (runner != null) {
+      runner.close();
+      runner = null;
+    }
+    LOG.info("worker {} stopped", name);
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,47 @@
+package io.inferencegw.plugin.api;
+
+import java.util.List;
+import java.util.Optional;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * One architecture family (LeNet, ResNet, ...), implemented once per plugin.
+ *
+ * <p>A family is a catalog of variants plus a factory that builds any of them as a LibTorch
+ * module. Implementations are stateless: the gateway caches one instance per plugin and calls
+ * {@link #build} once per replica.
+ */
+public interface ModelFamily extends ExtensionPoint {
+
+  /** The family name that configs refer to, e.g. {@code "lenet"}. */
+  String name();
+
+  /** Every variant this family can build, in a stable order. */
+  List<VariantSpec> variants();
+
+  /**
+   * Builds a fresh, randomly initialised network for the variant. The caller owns the returned
+   * module and must {@link ClassifierModule#close() close} it when done.
+   *
+   * @throws IllegalArgumentException if the family has no such variant
+   */
+  ClassifierModule build(String variant);
+
+  default Optional<VariantSpec> variant(String variant) {
+    return variants().stream().filter(v -> v.name().equals(variant)).findFirst();
+  }
+
+  /** The variant's spec, or an {@link IllegalArgumentException} that lists the known variants. */
+  default VariantSpec requireVariant(String variant) {
+    return variant(variant)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "family '"
+                        + name()
+                        + "' has no variant '"
+                        + variant
+                        + "'; known: "
+                        + variants().stream().map(VariantSpec::name).toList()));
+  }
+}
