@@ -147,7 +147,9 @@ def check_fixture(path):
         if got is None:
             continue
         if got.dtype != want.dtype or tuple(got.shape) != tuple(want.shape):
-            problems.append(f"{name}: {got.dtype}{tuple(got.shape)} != {want.dtype}{tuple(want.shape)}")
+            problems.append(
+                f"{name}: {got.dtype}{tuple(got.shape)} != {want.dtype}{tuple(want.shape)}"
+            )
         elif not torch.equal(got, want):
             problems.append(f"{name}: values {got} != {want}")
     if metadata != FIXTURE_METADATA:

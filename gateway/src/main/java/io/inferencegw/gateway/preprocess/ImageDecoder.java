@@ -21,9 +21,10 @@ import javax.imageio.spi.ImageReaderSpi;
  * can run on any worker thread (never an event loop: decoding a large JPEG takes milliseconds).
  *
  * <p>Untrusted input is bounded twice before any pixel memory is allocated: the encoded size
- * ({@code maxEncodedBytes}), and the pixel count read from the header
- * ({@code maxPixels}), since a few kilobytes of PNG or JPEG can claim gigapixels (a
- * decompression bomb). Every failure is a {@link GatewayException} with code INVALID_ARGUMENT and
+ * ({@code maxEncodedBytes}), and the pixel count declared in the header ({@code maxPixels}),
+ * since a few kilobytes of PNG or JPEG can claim gigapixels (a decompression bomb). The size is
+ * read by {@link ImageHeader} from the raw bytes, then again from the ImageIO reader's header
+ * parse, both before {@code ImageReader.read} allocates the raster. Every failure is a {@link GatewayException} with code INVALID_ARGUMENT and
  * a message the client can act on.
  *
  * <p>Colour conversion follows PIL's {@code Image.convert}, which is what torchvision models were
@@ -105,6 +106,7 @@ public final class ImageDecoder {
     }
     ImageFormat format = ImageFormat.sniff(encoded).orElseThrow(() -> GatewayException.invalid(
         "image format not recognised (expected JPEG, PNG or BMP)"));
+    ImageHeader.read(format, encoded).ifPresent(h -> checkSize(h.width(), h.height()));
     BufferedImage image = read(format, encoded);
     return BufferedImagePixels.copyOf(image);
   }
@@ -133,16 +135,7 @@ public final class ImageDecoder {
     try (ByteArrayImageInputStream input = new ByteArrayImageInputStream(encoded)) {
       reader.setInput(input, true, true);
       // Only the header is parsed here: the size is checked before any pixel is allocated.
-      int width = reader.getWidth(0);
-      int height = reader.getHeight(0);
-      if (width <= 0 || height <= 0) {
-        throw GatewayException.invalid(
-            "image has zero width or height (" + width + "x" + height + ")");
-      }
-      if ((long) width * height > maxPixels) {
-        throw GatewayException.invalid(
-            "image " + width + "x" + height + " exceeds the " + maxPixels + "-pixel limit");
-      }
+      checkSize(reader.getWidth(0), reader.getHeight(0));
       BufferedImage image = reader.read(0, reader.getDefaultReadParam());
       String truncation = truncationWarning(warnings);
       if (truncation != null) {
@@ -162,6 +155,17 @@ public final class ImageDecoder {
       throw corrupt(describe(e));
     } finally {
       reader.dispose();
+    }
+  }
+
+  private void checkSize(long width, long height) {
+    if (width <= 0 || height <= 0) {
+      throw GatewayException.invalid(
+          "image has zero width or height (" + width + "x" + height + ")");
+    }
+    if (width * height > maxPixels) {
+      throw GatewayException.invalid(
+          "image " + width + "x" + height + " exceeds the " + maxPixels + "-pixel limit");
     }
   }
 

@@ -218,7 +218,8 @@ final class SafetensorsHeader {
     for (int i = 0; i < out.length; i++) {
       JsonNode v = node.get(i);
       if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-        throw new SafetensorsFormatException(source, what + " holds a value that is not a 64-bit integer: " + v);
+        throw new SafetensorsFormatException(
+            source, what + " holds a value that is not a 64-bit integer: " + v);
       }
       out[i] = v.longValue();
       if (out[i] < 0) {

@@ -72,6 +72,11 @@ public final class SafetensorsReader implements AutoCloseable {
     }
   }
 
+  /** Reads a whole safetensors file held in memory; prefer naming it for error messages. */
+  public static SafetensorsReader of(byte[] bytes) throws SafetensorsFormatException {
+    return of(bytes, inMemoryName(bytes.length));
+  }
+
   /** Reads a whole safetensors file held in memory, e.g. a classpath resource. */
   public static SafetensorsReader of(byte[] bytes, String sourceName)
       throws SafetensorsFormatException {
@@ -142,6 +147,11 @@ public final class SafetensorsReader implements AutoCloseable {
    * otherwise the caller must close it.
    */
   public Tensor toTensor(String name) {
+    return toTensor(name, TensorBytes.WINDOW);
+  }
+
+  /** Copies in windows of {@code window} bytes; tests use small windows. */
+  Tensor toTensor(String name, int window) {
     TensorBytes.requireLittleEndianHost();
     TensorInfo info = info(name);
     Tensor tensor;
@@ -150,8 +160,8 @@ public final class SafetensorsReader implements AutoCloseable {
     }
     try {
       long size = info.byteSize();
-      for (long offset = 0; offset < size; offset += TensorBytes.WINDOW) {
-        int length = (int) Math.min(TensorBytes.WINDOW, size - offset);
+      for (long offset = 0; offset < size; offset += window) {
+        int length = (int) Math.min(window, size - offset);
         ByteBuffer src = region(dataStart + info.dataBegin() + offset, length);
         TensorBytes.window(tensor, offset, length).put(src);
       }
@@ -190,6 +200,10 @@ public final class SafetensorsReader implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot map tensor data of " + source, e);
     }
+  }
+
+  static String inMemoryName(long size) {
+    return "<in-memory safetensors, " + size + " bytes>";
   }
 
   private static ByteBuffer readFully(FileChannel channel, long position, int length)

@@ -50,6 +50,12 @@ public final class SafetensorsWriter {
    * string metadata (omitted from the header when empty or null).
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
+    write(file, tensors, metadata, TensorBytes.WINDOW);
+  }
+
+  /** Writes tensor data in windows of {@code window} bytes; tests use small windows. */
+  static void write(
+      Path file, Map<String, Tensor> tensors, Map<String, String> metadata, int window) {
     TensorBytes.requireLittleEndianHost();
     byte[] header = header(tensors, metadata);
     Path target = file.toAbsolutePath();
@@ -61,7 +67,7 @@ public final class SafetensorsWriter {
         writeFully(out, prefix.putLong(0, header.length));
         writeFully(out, ByteBuffer.wrap(header));
         for (Tensor t : tensors.values()) {
-          writeData(out, t);
+          writeData(out, t, window);
         }
         out.force(true);
       }
@@ -126,12 +132,12 @@ public final class SafetensorsWriter {
   }
 
   /** Writes the tensor's elements in row-major order, freeing any contiguous copy at once. */
-  private static void writeData(FileChannel out, Tensor t) throws IOException {
+  private static void writeData(FileChannel out, Tensor t, int window) throws IOException {
     try (PointerScope scope = new PointerScope()) {
       Tensor c = t.contiguous();
       long size = c.numel() * c.element_size();
-      for (long offset = 0; offset < size; offset += TensorBytes.WINDOW) {
-        int length = (int) Math.min(TensorBytes.WINDOW, size - offset);
+      for (long offset = 0; offset < size; offset += window) {
+        int length = (int) Math.min(window, size - offset);
         writeFully(out, TensorBytes.window(c, offset, length));
       }
     }

@@ -50,7 +50,9 @@ public class WeightLoadException extends RuntimeException {
 
   /** The file could not be read or is not valid safetensors. */
   WeightLoadException(String source, String target, Throwable cause) {
-    super("cannot load weights from " + source + " into " + target + ": " + cause.getMessage(), cause);
+    super(
+        "cannot load weights from " + source + " into " + target + ": " + cause.getMessage(),
+        cause);
     this.source = source;
     this.missingKeys = List.of();
     this.unexpectedKeys = List.of();

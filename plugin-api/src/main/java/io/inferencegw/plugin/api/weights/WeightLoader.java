@@ -39,6 +39,11 @@ public final class WeightLoader {
     }
   }
 
+  /** For weights in memory; prefer the overload that names them for error messages. */
+  public static void loadStrict(Module module, byte[] bytes) {
+    loadStrict(module, bytes, SafetensorsReader.inMemoryName(bytes.length));
+  }
+
   /** For weights bundled in memory; {@code sourceName} (e.g. the resource path) names them. */
   public static void loadStrict(Module module, byte[] bytes, String sourceName) {
     loadStrict(module, ByteBuffer.wrap(bytes), sourceName);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,17 +53,18 @@ class SafetensorsPythonInteropTest {
 
   private static Result run(List<String> command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Drain the output before waiting, so a chatty failure cannot block on a full pipe.
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException("timed out: " + command);
     }
-    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    return new Result(p.exitValue(), output);
   }
 
   private static Result script(String command, Path file) throws Exception {
     assumeTrue(python != null, "no python3 with torch installed");
-    List<String> cmd = new ArrayList<>(List.of(python, SCRIPT.toString(), command, file.toString()));
-    return run(cmd);
+    return run(List.of(python, SCRIPT.toString(), command, file.toString()));
   }
 
   @Test

@@ -101,6 +101,22 @@ class SafetensorsRoundTripTest {
   }
 
   @Test
+  void tensorsLargerThanOneCopyWindowAreCopiedPieceByPiece() throws IOException {
+    // Real windows are 1 GiB (a buffer holds at most 2 GiB); 7 bytes exercises the same loops,
+    // including windows that split elements.
+    Map<String, Tensor> tensors = Fixtures.tensors();
+    Path file = dir.resolve("windows.safetensors");
+    SafetensorsWriter.write(file, tensors, Map.of(), 7);
+    try (SafetensorsReader fromFile = SafetensorsReader.open(file);
+        SafetensorsReader fromBytes = SafetensorsReader.of(Files.readAllBytes(file), "bytes")) {
+      for (String name : tensors.keySet()) {
+        assertSameTensor(name, tensors.get(name), fromFile.toTensor(name, 7));
+        assertSameTensor(name, tensors.get(name), fromBytes.toTensor(name, 7));
+      }
+    }
+  }
+
+  @Test
   void headerIsSpacePaddedToEightBytesAndDataFollowsInRowMajorOrder() throws IOException {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     tensors.put("a", Fixtures.ints(torch.ScalarType.Int, new long[] {2, 2}, 1, 2, 3, 4).t());
@@ -112,7 +128,9 @@ class SafetensorsRoundTripTest {
     long n = raw.getLong(0);
     assertEquals(0, n % 8);
     String header = new String(raw.array(), 8, (int) n, StandardCharsets.UTF_8);
-    assertTrue(header.startsWith("{\"a\":{\"dtype\":\"I32\",\"shape\":[2,2],\"data_offsets\":[0,16]}"));
+    assertTrue(
+        header.startsWith("{\"a\":{\"dtype\":\"I32\",\"shape\":[2,2],\"data_offsets\":[0,16]}"),
+        header);
     assertTrue(header.stripTrailing().endsWith("}"));
     assertEquals(8 + n + 16 + 1, raw.capacity());
     int data = (int) (8 + n);

@@ -1,0 +1,151 @@
+package io.inferencegw.gateway.batching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inferencegw.gateway.config.BatchingConfig;
+import io.inferencegw.gateway.core.ErrorCode;
+import io.inferencegw.gateway.core.GatewayException;
+import io.inferencegw.gateway.core.ModelInput;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ModelQueueTest {
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  private InferenceRequest request(long deadlineNanos) {
+    return new InferenceRequest(
+        new ModelInput.EncodedImage(new byte[] {1}), 5, false, deadlineNanos, vertx.getOrCreateContext());
+  }
+
+  private InferenceRequest request() {
+    return request(Long.MAX_VALUE);
+  }
+
+  private static ErrorCode errorOf(InferenceRequest r) throws Exception {
+    try {
+      r.result().await(5, TimeUnit.SECONDS);
+    } catch (GatewayException e) {
+      return e.code();
+    }
+    throw new AssertionError("request succeeded");
+  }
+
+  @Test
+  void emitsAFullBatchWithoutWaitingForTheDelay() throws Exception {
+    ModelQueue q = new ModelQueue("m", new BatchingConfig(4, 10_000_000, 100));
+    for (int i = 0; i < 6; i++) {
+      assertTrue(q.offer(request()));
+    }
+    long t0 = System.nanoTime();
+    List<InferenceRequest> batch = q.awaitBatch(TimeUnit.SECONDS.toNanos(5));
+    assertEquals(4, batch.size());
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "waited for the delay");
+    assertEquals(2, q.size());
+  }
+
+  @Test
+  void emitsAPartialBatchWhenTheOldestHasWaitedTheDelay() throws Exception {
+    ModelQueue q = new ModelQueue("m", new BatchingConfig(32, 50_000, 100));
+    q.offer(request());
+    q.offer(request());
+    long t0 = System.nanoTime();
+    List<InferenceRequest> batch = q.awaitBatch(TimeUnit.SECONDS.toNanos(5));
+    long waited = System.nanoTime() - t0;
+    assertEquals(2, batch.size());
+    assertTrue(waited >= TimeUnit.MICROSECONDS.toNanos(30_000), "emitted before the delay: " + waited);
+    assertTrue(waited < TimeUnit.SECONDS.toNanos(2), "waited far longer than the delay: " + waited);
+  }
+
+  @Test
+  void returnsEmptyAfterTheWaitWhenNothingArrives() throws Exception {
+    ModelQueue q = new ModelQueue("m", new BatchingConfig(8, 1000, 100));
+    assertTrue(q.awaitBatch(TimeUnit.MILLISECONDS.toNanos(20)).isEmpty());
+  }
+
+  @Test
+  void rejectsWhenFullWithResourceExhausted() throws Exception {
+    ModelQueue q = new ModelQueue("m", new BatchingConfig(8, 1000, 2));
+    assertTrue(q.offer(request()));
+    assertTrue(q.offer(request()));
+    InferenceRequest third = request();
+    assertFalse(q.offer(third));
+    assertEquals(ErrorCode.RESOURCE_EXHAUSTED, errorOf(third));
+    assertEquals(2, q.size());
+  }
+
+  @Test
+  void expiredRequestsNeverTakeABatchSlot() throws Exception {
+    ModelQueue q = new ModelQueue("m", new BatchingConfig(2, 0, 100));
+    InferenceRequest expired = request(System.nanoTime() - 1);
+    InferenceRequest a = request();
+    InferenceRequest b = request();
+    q.offer(expired);
+    q.offer(a);
+    q.offer(b);
+    List<InferenceRequest> batch = q.awaitBatch(TimeUnit.SECONDS.toNanos(1));
+    assertEquals(List.of(a, b), batch);
+    assertEquals(ErrorCode.DEADLINE_EXCEEDED, errorOf(expired));
+    assertEquals(1, q.expiredBeforeCompute());
+  }
+
+  @Test
+  void removedRequestsLeaveTheQueue() throws Exception {
+    ModelQueue q = new ModelQueue("m", new BatchingConfig(2, 0, 100));
+    InferenceRequest a = request();
+    InferenceRequest b = request();
+    q.offer(a);
+    q.offer(b);
+    assertTrue(q.remove(a));
+    assertFalse(q.remove(a));
+    assertEquals(List.of(b), q.awaitBatch(TimeUnit.SECONDS.toNanos(1)));
+  }
+
+  @Test
+  void closeWakesWaitersAndRejectsNewRequests() throws Exception {
+    ModelQueue q = new ModelQueue("m", new BatchingConfig(8, 1000, 100));
+    List<List<InferenceRequest>> got = new ArrayList<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        got.add(q.awaitBatch(TimeUnit.SECONDS.toNanos(30)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    waiter.start();
+    Thread.sleep(50);
+    q.close();
+    waiter.join(5000);
+    assertFalse(waiter.isAlive(), "close did not wake the waiting worker");
+    assertEquals(List.of(List.of()), got);
+    InferenceRequest late = request();
+    assertFalse(q.offer(late));
+    assertEquals(ErrorCode.UNAVAILABLE, errorOf(late));
+  }
+
+  @Test
+  void everyRequestIsAnsweredExactlyOnce() throws Exception {
+    InferenceRequest r = request();
+    assertTrue(r.fail(ErrorCode.CANCELLED, "first"));
+    assertFalse(r.fail(ErrorCode.INTERNAL, "second"));
+    assertFalse(r.succeed(new InferenceResult(new int[0], new float[0], null, 0, 0, 1, "1")));
+    assertEquals(ErrorCode.CANCELLED, errorOf(r));
+  }
+}

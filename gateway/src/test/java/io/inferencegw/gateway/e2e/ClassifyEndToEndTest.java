@@ -1,0 +1,284 @@
+package io.inferencegw.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.protobuf.ByteString;
+import io.inferencegw.gateway.bench.FashionMnist;
+import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.config.BatchingConfig;
+import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.proto.v1.ClassifyRequest;
+import io.inferencegw.proto.v1.ClassifyResponse;
+import io.inferencegw.proto.v1.ListModelsResponse;
+import io.inferencegw.proto.v1.RawImage;
+import io.inferencegw.proto.v1.VariantInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.client.InvalidStatusException;
+import io.vertx.grpc.common.GrpcErrorException;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The bundled Fashion-MNIST LeNet served through the real gateway over gRPC: correct answers
+ * under concurrency and batching, the error statuses, and that the gateway keeps serving.
+ */
+@ExtendWith(VertxExtension.class)
+class ClassifyEndToEndTest {
+
+  /** Holds requests for a second unless 64 arrive: lets tests fill the queue or expire deadlines. */
+  private static final String SLOW = "slow-lenet";
+
+  private static final int SLOW_CAPACITY = 4;
+
+  private static Gateway gateway;
+  private static GatewayClient client;
+  private static FashionMnist data;
+  private static int[] reference;
+
+  @BeforeAll
+  static void start(Vertx vertx) throws Exception {
+    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    data = FashionMnist.testSet();
+    reference = FashionLenetReference.predictions(data);
+    gateway =
+        Gateway.start(
+                vertx,
+                TestGateways.withModels(
+                    TestGateways.lenetAs(SLOW, new BatchingConfig(64, 1_000_000, SLOW_CAPACITY))))
+            .await(60, TimeUnit.SECONDS);
+    client = new GatewayClient(vertx, "localhost", gateway.port());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (gateway != null) {
+      gateway.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ClassifyRequest png(String model, int i) {
+    return ClassifyRequest.newBuilder()
+        .setModel(model)
+        .setImage(ByteString.copyFrom(data.png(i)))
+        .setRequestId("img-" + i)
+        .build();
+  }
+
+  private static ClassifyResponse call(ClassifyRequest req) throws Exception {
+    return client.classify(req).await(30, TimeUnit.SECONDS);
+  }
+
+  private static GrpcStatus statusOf(Future<?> call) throws Exception {
+    try {
+      call.await(30, TimeUnit.SECONDS);
+    } catch (InvalidStatusException e) {
+      return e.actualStatus();
+    } catch (GrpcErrorException e) {
+      return e.status();
+    }
+    throw new AssertionError("call succeeded but an error status was expected");
+  }
+
+  /** A valid call right after an error: the gateway keeps serving correctly. */
+  private static void assertStillServes(int i) throws Exception {
+    ClassifyResponse r = call(png("fashion-lenet", i));
+    assertEquals(reference[i], r.getPredictions(0).getIndex(), "image " + i + " after an error");
+  }
+
+  @Test
+  void concurrentCallsEachGetTheirOwnAnswerFromSharedBatches() throws Exception {
+    List<Future<ClassifyResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      calls.add(client.classify(png("fashion-lenet", 100 + i)));
+    }
+    int largestBatch = 0;
+    for (int i = 0; i < 64; i++) {
+      ClassifyResponse r = calls.get(i).await(30, TimeUnit.SECONDS);
+      assertEquals("img-" + (100 + i), r.getRequestId());
+      assertEquals(reference[100 + i], r.getPredictions(0).getIndex(), "image " + (100 + i));
+      assertEquals(5, r.getPredictionsCount());
+      largestBatch = Math.max(largestBatch, r.getTiming().getBatchSize());
+    }
+    assertTrue(largestBatch > 1, "no batch larger than 1 formed: " + largestBatch);
+  }
+
+  @Test
+  void responseCarriesSortedSoftmaxScoresLabelsAndLogits() throws Exception {
+    ClassifyResponse r =
+        call(png("fashion-lenet", 7).toBuilder().setTopK(100).setReturnLogits(true).build());
+    assertEquals(10, r.getPredictionsCount(), "top_k is capped at the number of classes");
+    assertEquals(10, r.getLogitsCount());
+    float sum = 0;
+    for (int i = 0; i < r.getPredictionsCount(); i++) {
+      sum += r.getPredictions(i).getScore();
+      if (i > 0) {
+        assertTrue(r.getPredictions(i - 1).getScore() >= r.getPredictions(i).getScore());
+      }
+    }
+    assertEquals(1.0, sum, 1e-4);
+    int best = r.getPredictions(0).getIndex();
+    for (float l : r.getLogitsList()) {
+      assertTrue(r.getLogits(best) >= l, "the top prediction has the largest logit");
+    }
+    String[] labels = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+        "Sneaker", "Bag", "Ankle boot"};
+    assertEquals(labels[best], r.getPredictions(0).getLabel());
+    assertFalse(r.getVersion().isEmpty());
+    assertEquals("fashion-lenet", r.getModel());
+  }
+
+  @Test
+  void rawPixelsAndPngGiveTheSameAnswer() throws Exception {
+    ClassifyRequest raw =
+        ClassifyRequest.newBuilder()
+            .setModel("fashion-lenet")
+            .setRaw(RawImage.newBuilder().setWidth(28).setHeight(28).setChannels(1)
+                .setPixels(ByteString.copyFrom(data.image(11))))
+            .setReturnLogits(true)
+            .build();
+    ClassifyResponse fromRaw = call(raw);
+    ClassifyResponse fromPng = call(png("fashion-lenet", 11).toBuilder().setReturnLogits(true).build());
+    for (int c = 0; c < 10; c++) {
+      assertEquals(fromPng.getLogits(c), fromRaw.getLogits(c), 1e-5);
+    }
+  }
+
+  @Test
+  void allTestImagesGiveTheOfflinePredictions() throws Exception {
+    int window = 256;
+    int correct = 0;
+    int agree = 0;
+    List<Future<ClassifyResponse>> inFlight = new ArrayList<>();
+    for (int start = 0; start < data.count(); start += window) {
+      inFlight.clear();
+      int end = Math.min(data.count(), start + window);
+      for (int i = start; i < end; i++) {
+        inFlight.add(client.classify(png("fashion-lenet", i)));
+      }
+      for (int i = start; i < end; i++) {
+        int predicted = inFlight.get(i - start).await(60, TimeUnit.SECONDS).getPredictions(0).getIndex();
+        agree += predicted == reference[i] ? 1 : 0;
+        correct += predicted == data.label(i) ? 1 : 0;
+      }
+    }
+    int offlineCorrect = 0;
+    for (int i = 0; i < data.count(); i++) {
+      offlineCorrect += reference[i] == data.label(i) ? 1 : 0;
+    }
+    assertEquals(data.count(), agree, "served predictions that differ from the offline ones");
+    assertEquals(offlineCorrect, correct);
+    assertTrue(correct >= 0.89 * data.count(), "accuracy " + correct / (double) data.count());
+  }
+
+  @Test
+  void unknownModelIsNotFound() throws Exception {
+    assertEquals(GrpcStatus.NOT_FOUND, statusOf(client.classify(png("no-such-model", 0))));
+    assertEquals(
+        GrpcStatus.NOT_FOUND,
+        statusOf(client.classify(png("fashion-lenet", 0).toBuilder().setVersion("999").build())));
+    assertStillServes(1);
+  }
+
+  @Test
+  void badImagesAreInvalidArgument() throws Exception {
+    ClassifyRequest empty =
+        ClassifyRequest.newBuilder().setModel("fashion-lenet").setImage(ByteString.EMPTY).build();
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(empty)));
+    assertStillServes(2);
+
+    byte[] garbage = new byte[5000];
+    new Random(1).nextBytes(garbage);
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(withImage(garbage))));
+    assertStillServes(3);
+
+    byte[] png = data.png(4);
+    byte[] truncated = java.util.Arrays.copyOf(png, png.length / 2);
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(withImage(truncated))));
+    assertStillServes(5);
+
+    byte[] oversized = new byte[17 * 1024 * 1024];
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(withImage(oversized))));
+    assertStillServes(6);
+
+    byte[] beyondMessageLimit = new byte[24 * 1024 * 1024];
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(withImage(beyondMessageLimit))));
+    assertStillServes(7);
+
+    ClassifyRequest noInput = ClassifyRequest.newBuilder().setModel("fashion-lenet").build();
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(noInput)));
+    ClassifyRequest wrongTensor =
+        ClassifyRequest.newBuilder()
+            .setModel("fashion-lenet")
+            .setTensor(io.inferencegw.proto.v1.Tensor.newBuilder().addShape(3).addShape(28)
+                .addShape(28).setData(ByteString.copyFrom(new byte[3 * 28 * 28 * 4])))
+            .build();
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(wrongTensor)));
+    assertStillServes(8);
+  }
+
+  private static ClassifyRequest withImage(byte[] bytes) {
+    return ClassifyRequest.newBuilder().setModel("fashion-lenet").setImage(ByteString.copyFrom(bytes)).build();
+  }
+
+  @Test
+  void fullQueueIsResourceExhaustedAndQueuedRequestsStillComplete() throws Exception {
+    List<Future<ClassifyResponse>> queued = new ArrayList<>();
+    for (int i = 0; i < SLOW_CAPACITY; i++) {
+      queued.add(client.classify(png(SLOW, 20 + i)));
+    }
+    // The slow model holds its batch for a second, so the queue is still full now.
+    Thread.sleep(200);
+    assertEquals(GrpcStatus.RESOURCE_EXHAUSTED, statusOf(client.classify(png(SLOW, 30))));
+    assertStillServes(9);
+    for (int i = 0; i < SLOW_CAPACITY; i++) {
+      assertEquals(reference[20 + i], queued.get(i).await(30, TimeUnit.SECONDS).getPredictions(0).getIndex());
+    }
+  }
+
+  @Test
+  void expiredDeadlineIsDeadlineExceededAndNeverComputed() throws Exception {
+    long expiredBefore =
+        gateway.models().resolve(SLOW, "").orElseThrow().queue().expiredBeforeCompute();
+    long t0 = System.nanoTime();
+    assertEquals(GrpcStatus.DEADLINE_EXCEEDED, statusOf(client.classify(png(SLOW, 40), 150)));
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertTrue(elapsedMs < 900, "answered at the deadline, not when the batch ran: " + elapsedMs);
+    assertTrue(gateway.models().resolve(SLOW, "").orElseThrow().queue().size() == 0,
+        "the expired request left the queue");
+    assertEquals(expiredBefore,
+        gateway.models().resolve(SLOW, "").orElseThrow().queue().expiredBeforeCompute(),
+        "removed by its timer, not by a batch");
+    assertStillServes(10);
+  }
+
+  @Test
+  void listModelsShowsServedModelsAndTheCatalog() throws Exception {
+    ListModelsResponse r = client.listModels().await(30, TimeUnit.SECONDS);
+    assertTrue(r.getModelsList().stream().anyMatch(m -> m.getName().equals("fashion-lenet")
+        && m.getState().equals("READY") && m.getDevicesList().contains("cpu")));
+    VariantInfo lenet5 =
+        r.getCatalogList().stream()
+            .filter(v -> v.getFamily().equals("lenet") && v.getVariant().equals("lenet5"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(61_706, lenet5.getParameters());
+    assertEquals(List.of(1, 28, 28), lenet5.getInputShapeList());
+    assertEquals(10, lenet5.getNumClasses());
+  }
+}

@@ -1,0 +1,65 @@
+package io.inferencegw.gateway.e2e;
+
+import io.inferencegw.gateway.bench.FashionMnist;
+import io.inferencegw.gateway.config.ModelConfig;
+import io.inferencegw.gateway.registry.PluginRegistry;
+import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.weights.WeightLoader;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Offline evaluation of the bundled model: the same plugin and weights, but the test images go
+ * straight from the IDX bytes into one tensor (no encoding, no gateway, no batching), so the
+ * served answers can be compared with an independent computation.
+ */
+final class FashionLenetReference {
+
+  private FashionLenetReference() {}
+
+  /** Predicted class of every test image. */
+  static int[] predictions(FashionMnist data) throws Exception {
+    ModelConfig cfg = TestGateways.bundledLenet();
+    try (PluginRegistry plugins = new PluginRegistry(TestGateways.PLUGINS)) {
+      plugins.start();
+      ModelFamily family = plugins.family(cfg.family()).orElseThrow().family();
+      VariantSpec spec = family.requireVariant(cfg.variant());
+      float mean = spec.preprocess().mean()[0];
+      float std = spec.preprocess().std()[0];
+      ClassifierModule net = family.build(cfg.variant());
+      try {
+        WeightLoader.loadStrict(net, cfg.weights().readAllBytes(), cfg.weights().describe());
+        net.eval();
+        int[] out = new int[data.count()];
+        try (InferenceMode guard = new InferenceMode();
+            PointerScope scope = new PointerScope()) {
+          Tensor pixels =
+              torch.from_blob(
+                      new BytePointer(data.pixels()),
+                      new long[] {data.count(), 1, data.rows(), data.cols()},
+                      new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Byte))
+                  .to(torch.ScalarType.Float);
+          Tensor input = pixels.div(new org.bytedeco.pytorch.Scalar(255.0))
+              .sub(new org.bytedeco.pytorch.Scalar(mean))
+              .div(new org.bytedeco.pytorch.Scalar(std));
+          Tensor argmax = net.forward(input).argmax(new org.bytedeco.pytorch.LongOptional(1), false)
+              .contiguous();
+          long[] idx = new long[data.count()];
+          new LongPointer(argmax.data_ptr()).get(idx);
+          for (int i = 0; i < idx.length; i++) {
+            out[i] = (int) idx[i];
+          }
+        }
+        return out;
+      } finally {
+        net.close();
+      }
+    }
+  }
+}

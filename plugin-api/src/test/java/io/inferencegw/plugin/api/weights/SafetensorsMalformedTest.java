@@ -1,0 +1,178 @@
+package io.inferencegw.plugin.api.weights;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every malformed input is rejected at open time, with a message that says what is wrong. */
+class SafetensorsMalformedTest {
+
+  private static final String SOURCE = "test.safetensors";
+
+  @TempDir Path dir;
+
+  /** A file with the given header length field, header text and number of data bytes. */
+  private static byte[] file(long headerLength, String header, int dataBytes) {
+    byte[] json = header.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(8 + json.length + dataBytes)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(headerLength)
+        .put(json)
+        .array();
+  }
+
+  private static byte[] file(String header, int dataBytes) {
+    return file(header.getBytes(StandardCharsets.UTF_8).length, header, dataBytes);
+  }
+
+  private static String entry(String name, String dtype, String shape, long begin, long end) {
+    return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape
+        + ",\"data_offsets\":[" + begin + "," + end + "]}";
+  }
+
+  /** Rejected, naming the source and containing every fragment. */
+  private static SafetensorsFormatException assertRejected(byte[] bytes, String... fragments) {
+    SafetensorsFormatException e =
+        assertThrows(SafetensorsFormatException.class, () -> SafetensorsReader.of(bytes, SOURCE));
+    assertTrue(e.getMessage().contains(SOURCE), e.getMessage());
+    for (String f : fragments) {
+      assertTrue(e.getMessage().contains(f), "expected '" + f + "' in: " + e.getMessage());
+    }
+    return e;
+  }
+
+  @Test
+  void aWellFormedFileIsAcceptedByTheSameHelpers() throws IOException {
+    // Proves the helpers build valid files, so the rejections below are for the named reason.
+    byte[] ok = file("{" + entry("a", "F32", "[2]", 0, 8) + "}", 8);
+    try (SafetensorsReader reader = SafetensorsReader.of(ok, SOURCE)) {
+      assertTrue(reader.contains("a"));
+    }
+    try (SafetensorsReader reader = SafetensorsReader.of(file("{}", 0), SOURCE)) {
+      assertTrue(reader.names().isEmpty());
+    }
+  }
+
+  @Test
+  void fileShorterThanTheLengthField() {
+    assertRejected(new byte[5], "only 5 bytes");
+  }
+
+  @Test
+  void truncatedDataOnDiskNamesThePathAndTheTensor() throws IOException {
+    Path file = dir.resolve("cut.safetensors");
+    try (PointerScope scope = new PointerScope()) {
+      SafetensorsWriter.write(file, Map.of("weight", torch.ones(2, 3)));
+    }
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(whole, whole.length - 5));
+
+    SafetensorsFormatException e =
+        assertThrows(SafetensorsFormatException.class, () -> SafetensorsReader.open(file));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("'weight'"), e.getMessage());
+    assertTrue(e.getMessage().contains("beyond the data section"), e.getMessage());
+  }
+
+  @Test
+  void fileTruncatedInsideTheHeader() {
+    byte[] whole = file("{" + entry("a", "F32", "[2]", 0, 8) + "}", 8);
+    assertRejected(Arrays.copyOf(whole, 20), "runs past the end");
+  }
+
+  @Test
+  void headerLengthBeyondTheFile() {
+    assertRejected(file(1000, "{}", 0), "header length 1000", "runs past the end", "10 bytes");
+  }
+
+  @Test
+  void absurdHeaderLengthIsRejectedBeforeAnyAllocation() {
+    assertRejected(file(1L << 40, "{}", 0), "exceeds the limit");
+    assertRejected(file(-1L, "{}", 0), "18446744073709551615");
+  }
+
+  @Test
+  void badJson() {
+    assertRejected(file("{\"a\":{\"dtype\":\"F32\",", 0), "not valid JSON");
+    assertRejected(file("{} {}", 0), "not valid JSON");
+    assertRejected(file("[1,2]", 0), "does not start with '{'");
+  }
+
+  @Test
+  void duplicateTensorName() {
+    String e = entry("a", "F32", "[1]", 0, 4);
+    assertRejected(file("{" + e + "," + e + "}", 4), "not valid JSON", "Duplicate field 'a'");
+  }
+
+  @Test
+  void headerThatIsNotUtf8() {
+    byte[] bytes = file("{\"x\":1}", 0);
+    bytes[10] = (byte) 0xC3; // a lead byte followed by an ASCII byte
+    assertRejected(bytes, "not valid UTF-8");
+  }
+
+  @Test
+  void offsetsOutOfRange() {
+    assertRejected(
+        file("{" + entry("a", "F32", "[4]", 0, 16) + "}", 8),
+        "'a'", "[0, 16]", "beyond the data section of 8 bytes");
+    assertRejected(file("{" + entry("a", "F32", "[0]", 8, 4) + "}", 8), "end before begin");
+  }
+
+  @Test
+  void overlappingRegions() {
+    String header =
+        "{" + entry("a", "F32", "[2]", 0, 8) + "," + entry("b", "F32", "[2]", 4, 12) + "}";
+    assertRejected(file(header, 12), "'b'", "overlaps", "'a'");
+  }
+
+  @Test
+  void holeBetweenRegions() {
+    String header =
+        "{" + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "F32", "[1]", 8, 12) + "}";
+    assertRejected(file(header, 12), "bytes [4, 8)", "'b'", "contiguous");
+  }
+
+  @Test
+  void trailingBytesAfterTheLastTensor() {
+    assertRejected(file("{" + entry("a", "F32", "[1]", 0, 4) + "}", 8), "trailing");
+  }
+
+  @Test
+  void unknownDtype() {
+    assertRejected(
+        file("{" + entry("a", "F128", "[1]", 0, 16) + "}", 16),
+        "'a'", "unknown or unsupported dtype 'F128'", "F32");
+  }
+
+  @Test
+  void shapeAndDtypeNotMatchingTheOffsets() {
+    assertRejected(
+        file("{" + entry("a", "F32", "[3]", 0, 8) + "}", 8), "'a'", "needs 12 bytes", "span 8");
+  }
+
+  @Test
+  void negativeDimension() {
+    assertRejected(file("{" + entry("a", "F32", "[-1]", 0, 0) + "}", 0), "'a'", "negative");
+  }
+
+  @Test
+  void missingFieldsAndWrongTypes() {
+    assertRejected(file("{\"a\":{\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "\"dtype\"");
+    assertRejected(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}", 4), "\"data_offsets\"");
+    assertRejected(file("{" + entry("a", "F32", "[1.5]", 0, 4) + "}", 4), "64-bit integer");
+    assertRejected(file("{\"__metadata__\":{\"k\":1}}", 0), "'k'", "not a string");
+  }
+}
