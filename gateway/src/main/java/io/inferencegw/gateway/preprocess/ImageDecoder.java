@@ -17,15 +17,16 @@ import javax.imageio.spi.ImageReaderSpi;
 
 /**
  * Turns a request's encoded image (JPEG, PNG or BMP) into 8-bit pixels in the colour mode the
- * network expects, with the JDK's {@code javax.imageio} readers: pure Java, no LibTorch, so it
- * can run on any worker thread (never an event loop: decoding a large JPEG takes milliseconds).
+ * network expects, with the JDK's own {@code javax.imageio} readers: no LibTorch and no extra
+ * dependency, so it can run on any worker thread (never on an event loop: decoding a large
+ * JPEG takes tens of milliseconds).
  *
  * <p>Untrusted input is bounded twice before any pixel memory is allocated: the encoded size
  * ({@code maxEncodedBytes}), and the pixel count declared in the header ({@code maxPixels}),
  * since a few kilobytes of PNG or JPEG can claim gigapixels (a decompression bomb). The size is
  * read by {@link ImageHeader} from the raw bytes, then again from the ImageIO reader's header
- * parse, both before {@code ImageReader.read} allocates the raster. Every failure is a {@link GatewayException} with code INVALID_ARGUMENT and
- * a message the client can act on.
+ * parse, both before {@code ImageReader.read} allocates the raster. Every failure is a
+ * {@link GatewayException} with code INVALID_ARGUMENT and a message the client can act on.
  *
  * <p>Colour conversion follows PIL's {@code Image.convert}, which is what torchvision models were
  * trained with: see {@link DecodedImage#toChannels}. EXIF orientation is not applied (PIL and

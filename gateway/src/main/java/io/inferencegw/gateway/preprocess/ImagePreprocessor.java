@@ -124,7 +124,9 @@ public final class ImagePreprocessor {
     }
     options.align_corners().put(false);
     options.antialias().put(true);
-    Tensor batchOfOne = chw.to(torch.ScalarType.Float).contiguous().unsqueeze(0);
+    // The permuted uint8 view converts to a channels-last float tensor; interpolate takes any
+    // strides, and making it contiguous first would only add a copy of the whole image.
+    Tensor batchOfOne = chw.to(torch.ScalarType.Float).unsqueeze(0);
     return torch.interpolate(batchOfOne, options).squeeze(0);
   }
 
@@ -161,11 +163,11 @@ public final class ImagePreprocessor {
 
   private void checkDestination(Tensor destination) {
     long[] expected = inputShape();
-    long[] actual = TensorShapes.sizes(destination);
+    long[] actual = TensorChecks.sizes(destination);
     if (!Arrays.equals(expected, actual)
-        || destination.scalar_type() != torch.ScalarType.Float) {
+        || !TensorChecks.isFloat32(destination)) {
       throw new IllegalArgumentException("destination must be float32 "
-          + Arrays.toString(expected) + ", got " + destination.scalar_type() + " "
+          + Arrays.toString(expected) + ", got " + destination.scalar_type().intern() + " "
           + Arrays.toString(actual));
     }
   }

@@ -71,11 +71,11 @@ public final class TensorInput {
    *     infinite
    */
   public static void copyInto(List<Long> shape, ByteBuffer data, Tensor destination) {
-    if (destination.scalar_type() != torch.ScalarType.Float) {
+    if (!TensorChecks.isFloat32(destination)) {
       throw new IllegalArgumentException("destination must be float32, got "
-          + destination.scalar_type());
+          + destination.scalar_type().intern());
     }
-    long[] expected = TensorShapes.sizes(destination);
+    long[] expected = TensorChecks.sizes(destination);
     validate(shape, data.remaining(), expected);
     long numel = numel(expected);
     FloatBuffer source = data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();

@@ -77,31 +77,34 @@ class ImageDecoderTest {
 
   @Test
   void palettePngAndBmpAreExpandedThroughThePalette() {
-    byte[] reds = new byte[16];
-    byte[] greens = new byte[16];
-    byte[] blues = new byte[16];
-    Random random = new Random(5);
-    random.nextBytes(reds);
-    random.nextBytes(greens);
-    random.nextBytes(blues);
-    IndexColorModel palette = new IndexColorModel(8, 16, reds, greens, blues);
-    int w = 21;
-    int h = 8;
-    BufferedImage indexed = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, palette);
-    byte[] indices = new byte[w * h];
-    byte[] expected = new byte[w * h * 3];
-    for (int i = 0; i < indices.length; i++) {
-      int index = random.nextInt(16);
-      indices[i] = (byte) index;
-      expected[3 * i] = reds[index];
-      expected[3 * i + 1] = greens[index];
-      expected[3 * i + 2] = blues[index];
-    }
-    indexed.getRaster().setDataElements(0, 0, w, h, indices);
+    // 16 colours: PNG stores 4-bit indices. BMP only with 200 colours (8-bit indices): the
+    // JDK's BMP writer packs a 16-colour TYPE_BYTE_INDEXED image wrongly (PIL reads its
+    // output the same way our decoder does).
+    for (int colours : new int[] {16, 200}) {
+      byte[] reds = new byte[colours];
+      byte[] greens = new byte[colours];
+      byte[] blues = new byte[colours];
+      Random random = new Random(colours);
+      random.nextBytes(reds);
+      random.nextBytes(greens);
+      random.nextBytes(blues);
+      IndexColorModel palette = new IndexColorModel(8, colours, reds, greens, blues);
+      int w = 21;
+      int h = 8;
+      BufferedImage indexed = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, palette);
+      byte[] expected = new byte[w * h * 3];
+      for (int i = 0; i < w * h; i++) {
+        int index = random.nextInt(colours);
+        indexed.getRaster().setSample(i % w, i / w, 0, index);
+        expected[3 * i] = reds[index];
+        expected[3 * i + 1] = greens[index];
+        expected[3 * i + 2] = blues[index];
+      }
 
-    for (String format : new String[] {"png", "bmp"}) {
-      DecodedImage image = decoder.decode(TestImages.encode(indexed, format), ColorMode.RGB);
-      assertEquals(new DecodedImage(w, h, 3, expected), image, format);
+      for (String format : colours == 16 ? new String[] {"png"} : new String[] {"png", "bmp"}) {
+        DecodedImage image = decoder.decode(TestImages.encode(indexed, format), ColorMode.RGB);
+        assertEquals(new DecodedImage(w, h, 3, expected), image, format + ", " + colours);
+      }
     }
   }
 

@@ -1,7 +1,6 @@
 package io.inferencegw.gateway.preprocess;
 
 import static io.inferencegw.gateway.preprocess.TensorTestSupport.floatTensor;
-import static io.inferencegw.gateway.preprocess.TensorTestSupport.maxAbsDiff;
 import static io.inferencegw.gateway.preprocess.TensorTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
