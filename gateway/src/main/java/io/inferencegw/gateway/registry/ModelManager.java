@@ -209,20 +209,20 @@ public final class ModelManager {
   /** Waits until the queue is empty (workers keep pulling meanwhile), then closes it. */
   private Future<Void> drain(ServedModel model) {
     io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    vertx.setPeriodic(
-        0,
-        10,
-        id -> {
-          if (model.queue().size() == 0 || System.nanoTime() > deadline) {
-            vertx.cancelTimer(id);
-            for (InferenceRequest r : model.queue().close()) {
-              r.fail(ErrorCode.UNAVAILABLE, "model " + model.name() + " was unloaded");
-            }
-            drained.complete();
-          }
-        });
+    long giveUpAt = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    awaitEmpty(model, giveUpAt, drained);
     return drained.future();
+  }
+
+  private void awaitEmpty(ServedModel model, long giveUpAt, io.vertx.core.Promise<Void> drained) {
+    if (model.queue().size() > 0 && System.nanoTime() < giveUpAt) {
+      vertx.setTimer(10, id -> awaitEmpty(model, giveUpAt, drained));
+      return;
+    }
+    for (InferenceRequest r : model.queue().close()) {
+      r.fail(ErrorCode.UNAVAILABLE, "model " + model.name() + " was unloaded");
+    }
+    drained.complete();
   }
 
   private Future<Void> undeployWorkers(ServedModel model) {

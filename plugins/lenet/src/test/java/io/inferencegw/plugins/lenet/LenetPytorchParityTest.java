@@ -127,6 +127,8 @@ class LenetPytorchParityTest {
       }
       assertTrue(maxRef > 0.5, "reference logits are degenerate: max |logit| " + maxRef);
       double tolerance = 1e-4 * (1 + maxRef);
+      System.out.printf("%s: max |java - torch| = %.3g (tolerance %.3g, max |ref| %.3f)%n",
+          variant, maxDiff, tolerance, maxRef);
       assertTrue(maxDiff <= tolerance,
           variant + ": max |java - torch| = " + maxDiff + " > " + tolerance);
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.pytorch.global.torch;
@@ -27,7 +28,7 @@ import org.bytedeco.pytorch.global.torch;
  * </pre>
  *
  * Options: {@code --variant NAME} ({@value #DEFAULT_VARIANT}), {@code --epochs N}, {@code --lr
- * X}, {@code --batch-size N}, {@code --seed N}, {@code --threads N}, {@code --data DIR} (the
+ * X}, {@code --schedule cosine|constant}, {@code --batch-size N}, {@code --seed N}, {@code --threads N}, {@code --data DIR} (the
  * Fashion-MNIST IDX files), {@code --out FILE}, {@code --evaluate FILE}.
  */
 public final class TrainLenet {
@@ -56,6 +57,11 @@ public final class TrainLenet {
             Integer.parseInt(opts.getOrDefault("epochs", "10")),
             Integer.parseInt(opts.getOrDefault("batch-size", "64")),
             Double.parseDouble(opts.getOrDefault("lr", "1e-3")),
+            switch (opts.getOrDefault("schedule", "cosine")) {
+              case "cosine" -> true;
+              case "constant" -> false;
+              default -> throw new IllegalArgumentException("--schedule cosine|constant");
+            },
             Long.parseLong(opts.getOrDefault("seed", "42")));
     Path out = Path.of(opts.getOrDefault("out", "fashion-" + variant + ".safetensors"));
 
@@ -80,6 +86,7 @@ public final class TrainLenet {
       metadata.put("epochs", Integer.toString(settings.epochs()));
       metadata.put("batch_size", Integer.toString(settings.batchSize()));
       metadata.put("learning_rate", Double.toString(settings.learningRate()));
+      metadata.put("lr_schedule", settings.cosineSchedule() ? "cosine" : "constant");
       metadata.put("optimizer", "adam");
       metadata.put("seed", Long.toString(settings.seed()));
       metadata.put("normalize_mean", Float.toString(LenetFamily.FASHION_MNIST_MEAN));
@@ -109,15 +116,19 @@ public final class TrainLenet {
     }
   }
 
+  private static final List<String> OPTIONS = List.of(
+      "variant", "epochs", "lr", "schedule", "batch-size", "seed", "threads", "data", "out",
+      "evaluate");
+
   private static Map<String, String> parse(String[] args) {
     Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("expected --option value pairs, got: " + args[i]
-            + "\noptions: --variant --epochs --lr --batch-size --seed --threads --data --out"
-            + " --evaluate");
+    for (int i = 0; i < args.length; i += 2) {
+      String name = args[i].startsWith("--") ? args[i].substring(2) : null;
+      if (name == null || !OPTIONS.contains(name) || i + 1 >= args.length) {
+        throw new IllegalArgumentException(
+            "bad argument '" + args[i] + "'; expected --option value pairs, options: " + OPTIONS);
       }
-      opts.put(args[i].substring(2), args[++i]);
+      opts.put(name, args[i + 1]);
     }
     return opts;
   }

@@ -6,17 +6,21 @@ import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.OptimizerParamGroupVector;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
  * Mini-batch training with Adam and cross-entropy, reproducible from a seed: the seed drives
- * LibTorch's generator (weight init) and the per-epoch shuffling of the training set.
+ * LibTorch's generator (weight init) and the per-epoch shuffling of the training set. The
+ * learning rate follows a cosine from its initial value down to zero over all steps (or stays
+ * constant), which settles the weights in the last epochs instead of letting them wander.
  */
 public final class Trainer {
 
   /** Hyperparameters of one run. */
-  public record Settings(int epochs, int batchSize, double learningRate, long seed) {
+  public record Settings(
+      int epochs, int batchSize, double learningRate, boolean cosineSchedule, long seed) {
     public Settings {
       if (epochs <= 0 || batchSize <= 0 || learningRate <= 0) {
         throw new IllegalArgumentException("epochs, batch size and learning rate must be > 0");
@@ -46,6 +50,9 @@ public final class Trainer {
     Random shuffler = new Random(settings.seed());
     EpochResult last = null;
     Adam optimizer = new Adam(model.parameters(), new AdamOptions(settings.learningRate()));
+    int stepsPerEpoch = (order.length + settings.batchSize() - 1) / settings.batchSize();
+    long totalSteps = (long) stepsPerEpoch * settings.epochs();
+    long step = 0;
     try {
       for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
         long start = System.nanoTime();
@@ -58,6 +65,7 @@ public final class Trainer {
           // Everything allocated for this batch (inputs, activations, grads views) is freed here.
           try (PointerScope scope = new PointerScope()) {
             Tensor labels = batches.labels(order, from, to);
+            setLearningRate(optimizer, learningRate(step++, totalSteps));
             optimizer.zero_grad();
             Tensor logits = model.forward(batches.images(order, from, to));
             Tensor loss = torch.nll_loss(torch.log_softmax(logits, 1), labels);
@@ -80,6 +88,21 @@ public final class Trainer {
     }
     model.eval();
     return last;
+  }
+
+  /** The rate for step {@code step} of {@code total} (0-based). */
+  double learningRate(long step, long total) {
+    if (!settings.cosineSchedule()) {
+      return settings.learningRate();
+    }
+    return settings.learningRate() * 0.5 * (1 + Math.cos(Math.PI * step / total));
+  }
+
+  private static void setLearningRate(Adam optimizer, double lr) {
+    OptimizerParamGroupVector groups = optimizer.param_groups();
+    for (long i = 0; i < groups.size(); i++) {
+      groups.get(i).options().set_lr(lr);
+    }
   }
 
   /** Seeds LibTorch's default generator; call before building the model. */

@@ -1,0 +1,75 @@
+package io.inferencegw.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.inferencegw.gateway.server.Gateway;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A stock client: the README's Python example (grpcio, no generated code) against the real
+ * gateway, classifying the shipped sample images.
+ */
+@ExtendWith(VertxExtension.class)
+class PythonClientEndToEndTest {
+
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final String PYTHON = "/usr/bin/python3";
+  /** {@code deploy/samples/ankle-boot.png: Ankle boot (9) 0.987  [batch 1, v1]} */
+  private static final Pattern LINE = Pattern.compile("samples/([a-z-]+)\\.png: (.+?) \\((\\d+)\\) ");
+
+  @Test
+  void readmePythonClientClassifiesTheSampleImages(Vertx vertx) throws Exception {
+    assumeTrue(pythonHasGrpc(), "needs Debian's python3-grpcio");
+    Gateway gateway =
+        Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
+    try {
+      List<String> cmd = new ArrayList<>(List.of(PYTHON, "deploy/python/classify.py",
+          "--target", "localhost:" + gateway.port(), "--top-k", "1"));
+      List<Path> samples;
+      try (var files = Files.list(REPO.resolve("deploy/samples"))) {
+        samples = files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+      }
+      samples.forEach(p -> cmd.add(REPO.relativize(p).toString()));
+      Process p = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue(), out);
+      String[] lines = out.strip().split("\n");
+      assertEquals(samples.size(), lines.length, out);
+      int correct = 0;
+      for (String line : lines) {
+        // deploy/samples/ankle-boot.png: Ankle boot (9) 0.987  [batch 1, v1]
+        Matcher m = LINE.matcher(line);
+        assertTrue(m.find(), "unexpected output line: " + line);
+        String label = m.group(2).toLowerCase().replace('/', '-').replace(' ', '-');
+        correct += label.startsWith(m.group(1)) ? 1 : 0;
+      }
+      assertTrue(correct >= samples.size() - 2, "sample images classified correctly: " + correct
+          + " of " + samples.size() + "\n" + out);
+    } finally {
+      gateway.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean pythonHasGrpc() throws Exception {
+    if (!new File(PYTHON).canExecute()) {
+      return false;
+    }
+    Process p = new ProcessBuilder(PYTHON, "-c", "import grpc").start();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+}
