@@ -2,6 +2,7 @@ package io.inferencegw.gateway.batching;
 
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.core.ErrorCode;
+import io.inferencegw.gateway.core.GatewayException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,32 +42,46 @@ public final class ModelQueue {
     return batching;
   }
 
+  /** What happened to an offered request. */
+  public enum Admission {
+    /** Waiting for a batch; a worker will answer it. */
+    ADMITTED,
+    /** Not admitted: the queue holds {@code queue_capacity} requests. */
+    FULL,
+    /** Not admitted: this model version is going away (its successor may take it). */
+    CLOSED
+  }
+
   /**
-   * Admits a request, or answers it at once: RESOURCE_EXHAUSTED when the queue is full,
-   * UNAVAILABLE when the model is going away. Returns whether it was admitted.
+   * Admits a request without blocking. A request that is not admitted is not answered here:
+   * the caller knows whether to answer RESOURCE_EXHAUSTED or to try the model's successor.
    */
-  public boolean offer(InferenceRequest request) {
+  public Admission offer(InferenceRequest request) {
     lock.lock();
     try {
       if (closed) {
-        request.fail(ErrorCode.UNAVAILABLE, "model " + model + " is not accepting requests");
-        return false;
+        return Admission.CLOSED;
       }
       if (waiting.size() >= batching.queueCapacity()) {
-        request.fail(
-            ErrorCode.RESOURCE_EXHAUSTED,
-            "queue of model " + model + " is full (" + batching.queueCapacity() + " waiting)");
-        return false;
+        return Admission.FULL;
       }
       waiting.addLast(request);
       // Wake a worker when the batch is full, or when this request starts the delay clock.
       if (waiting.size() == 1 || waiting.size() >= batching.maxBatchSize()) {
         changed.signal();
       }
-      return true;
+      return Admission.ADMITTED;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The error for a request that was not admitted. */
+  public GatewayException rejection(Admission admission) {
+    return admission == Admission.FULL
+        ? new GatewayException(ErrorCode.RESOURCE_EXHAUSTED,
+            "queue of model " + model + " is full (" + batching.queueCapacity() + " waiting)")
+        : new GatewayException(ErrorCode.UNAVAILABLE, "model " + model + " is not accepting requests");
   }
 
   /** Takes a request out of the queue (cancelled, or timed out); false if it was not waiting. */

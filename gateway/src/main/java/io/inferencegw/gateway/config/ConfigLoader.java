@@ -30,7 +30,10 @@ public final class ConfigLoader {
   /** The bundled default config inside the gateway jar; its files are bundled too. */
   public static final String BUNDLED_CONFIG = "default-model/gateway.yaml";
 
-  private static final Set<String> TOP_KEYS = Set.of("port", "plugins", "models");
+  private static final Set<String> TOP_KEYS =
+      Set.of("port", "plugins", "models", "management", "streams");
+  private static final Set<String> STREAM_KEYS = Set.of("max_message_bytes", "max_queued_frames");
+  private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
       Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching");
   private static final Set<String> BATCHING_KEYS =
@@ -108,7 +111,41 @@ public final class ConfigLoader {
         models.add(parseModel(asMap(entries.get(i), where), where, resolve));
       }
     }
-    return new GatewayConfig(port, plugins, models);
+    return new GatewayConfig(
+        port, plugins, models, parseManagement(root, source), base, parseStreams(root, source));
+  }
+
+  /** The optional {@code streams:} section: limits of WebSocket frame streams. */
+  private static StreamConfig parseStreams(Map<String, Object> root, String source) {
+    if (!root.containsKey("streams")) {
+      return StreamConfig.DEFAULT;
+    }
+    String where = source + ": streams";
+    Map<String, Object> s = asMap(root.get("streams"), where);
+    checkKeys(s, STREAM_KEYS, where);
+    return new StreamConfig(
+        intValue(s, "max_message_bytes", StreamConfig.DEFAULT.maxMessageBytes(), where),
+        intValue(s, "max_queued_frames", StreamConfig.DEFAULT.maxQueuedFrames(), where));
+  }
+
+  private static ManagementConfig parseManagement(Map<String, Object> root, String source) {
+    if (!root.containsKey("management")) {
+      return ManagementConfig.fromEnvironment();
+    }
+    String where = source + ": management";
+    Map<String, Object> m = asMap(root.get("management"), where);
+    checkKeys(m, MANAGEMENT_KEYS, where);
+    java.util.Optional<String> token =
+        m.containsKey("token") ? java.util.Optional.of(stringValue(m, "token", where))
+            : ManagementConfig.envToken();
+    List<String> trusted = ManagementConfig.LOOPBACK;
+    if (m.containsKey("trusted_networks")) {
+      if (!(m.get("trusted_networks") instanceof List<?> nets)) {
+        throw new ConfigException(where + ".trusted_networks must be a list of CIDR blocks");
+      }
+      trusted = nets.stream().map(String::valueOf).toList();
+    }
+    return new ManagementConfig(token, trusted);
   }
 
   /**

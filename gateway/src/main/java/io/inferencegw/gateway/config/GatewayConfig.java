@@ -6,11 +6,23 @@ import java.util.List;
 /**
  * The whole gateway configuration.
  *
- * @param port the one HTTP/2 cleartext port serving gRPC (and later HTTP and WebSockets)
+ * @param port the one HTTP/2 cleartext port serving gRPC and HTTP (management, health)
  * @param pluginsDir directory of plugin JARs
  * @param models models served from start-up
+ * @param management who may call the management API
+ * @param baseDir folder that relative paths in management API calls are resolved against (the
+ *     config file's folder, or the working directory)
+ * @param streams limits of WebSocket frame streams
  */
-public record GatewayConfig(int port, Path pluginsDir, List<ModelConfig> models) {
+public record GatewayConfig(
+    int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management, Path baseDir,
+    StreamConfig streams) {
+
+  /** A config with the default stream limits. */
+  public GatewayConfig(
+      int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management, Path baseDir) {
+    this(port, pluginsDir, models, management, baseDir, StreamConfig.DEFAULT);
+  }
 
   public GatewayConfig {
     if (port < 0 || port > 65535) {
@@ -24,14 +36,22 @@ public record GatewayConfig(int port, Path pluginsDir, List<ModelConfig> models)
   }
 
   public GatewayConfig withPort(int newPort) {
-    return new GatewayConfig(newPort, pluginsDir, models);
+    return new GatewayConfig(newPort, pluginsDir, models, management, baseDir, streams);
   }
 
   public GatewayConfig withPluginsDir(Path dir) {
-    return new GatewayConfig(port, dir, models);
+    return new GatewayConfig(port, dir, models, management, baseDir, streams);
   }
 
   public GatewayConfig withModels(List<ModelConfig> newModels) {
-    return new GatewayConfig(port, pluginsDir, newModels);
+    return new GatewayConfig(port, pluginsDir, newModels, management, baseDir, streams);
+  }
+
+  public GatewayConfig withManagement(ManagementConfig newManagement) {
+    return new GatewayConfig(port, pluginsDir, models, newManagement, baseDir, streams);
+  }
+
+  public GatewayConfig withStreams(StreamConfig newStreams) {
+    return new GatewayConfig(port, pluginsDir, models, management, baseDir, newStreams);
   }
 }

@@ -2,6 +2,7 @@ package io.inferencegw.gateway.grpc;
 
 import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.InferenceResult;
+import io.inferencegw.gateway.batching.ModelQueue;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
@@ -81,28 +82,39 @@ public final class ClassifierEndpoint {
         timeoutMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : Long.MAX_VALUE;
     InferenceRequest request =
         new InferenceRequest(input, topK, req.getReturnLogits(), deadline, vertx.getOrCreateContext());
+    ModelQueue.Admission admission = model.queue().offer(request);
+    if (admission == ModelQueue.Admission.CLOSED && req.getVersion().isEmpty()) {
+      // The version closed between routing and admission (a swap): its successor takes it.
+      ServedModel next = models.resolve(req.getModel(), "").orElse(null);
+      if (next != null && next != model && next.spec().equals(model.spec())) {
+        model = next;
+        admission = model.queue().offer(request);
+      }
+    }
+    if (admission != ModelQueue.Admission.ADMITTED) {
+      reply(call, model.queue().rejection(admission));
+      return;
+    }
+    ServedModel served = model;
     request
         .result()
-        .onSuccess(result -> call.response().send(toResponse(req, model, result)))
+        .onSuccess(result -> call.response().send(toResponse(req, served, result)))
         .onFailure(error -> reply(call, error));
-    if (!model.queue().offer(request)) {
-      return; // answered by the queue: full or closing
-    }
     if (timeoutMs > 0) {
       long timer =
           vertx.setTimer(
               timeoutMs,
               id -> {
-                if (model.queue().remove(request)) {
+                if (served.queue().remove(request)) {
                   request.fail(ErrorCode.DEADLINE_EXCEEDED,
-                      "deadline of " + timeoutMs + " ms passed while queued for " + model.name());
+                      "deadline of " + timeoutMs + " ms passed while queued for " + served.name());
                 }
               });
       request.result().onComplete(ar -> vertx.cancelTimer(timer));
     }
     call.errorHandler(
         error -> {
-          if (error == GrpcError.CANCELLED && model.queue().remove(request)) {
+          if (error == GrpcError.CANCELLED && served.queue().remove(request)) {
             request.fail(ErrorCode.CANCELLED, "cancelled by the client");
           }
         });

@@ -12,15 +12,15 @@ import io.inferencegw.proto.v1.RawImage;
 /**
  * Turns the input of a {@code ClassifyRequest} into a {@link ModelInput}, with the checks that
  * are cheap enough for an event loop: presence, sizes and shapes. Decoding happens later, on the
- * device worker.
+ * device worker. The image and pixel checks are public: WebSocket frames get the same ones.
  */
-final class RequestInputs {
+public final class RequestInputs {
 
   private RequestInputs() {}
 
   static ModelInput of(ClassifyRequest req, VariantSpec spec, InputLimits limits) {
     return switch (req.getInputCase()) {
-      case IMAGE -> image(req.getImage().toByteArray(), limits);
+      case IMAGE -> encodedImage(req.getImage().toByteArray(), limits);
       case RAW -> raw(req.getRaw(), limits);
       case TENSOR -> tensor(req.getTensor(), spec);
       case INPUT_NOT_SET -> throw GatewayException.invalid(
@@ -28,7 +28,8 @@ final class RequestInputs {
     };
   }
 
-  private static ModelInput image(byte[] bytes, InputLimits limits) {
+  /** An encoded JPEG/PNG/BMP: non-empty and within the encoded-size limit. */
+  public static ModelInput encodedImage(byte[] bytes, InputLimits limits) {
     if (bytes.length == 0) {
       throw GatewayException.invalid("image is empty");
     }
@@ -41,10 +42,15 @@ final class RequestInputs {
   }
 
   private static ModelInput raw(RawImage raw, InputLimits limits) {
+    return rawPixels(
+        raw.getWidth(), raw.getHeight(), raw.getChannels(), raw.getPixels().toByteArray(), limits);
+  }
+
+  /** Raw uint8 HWC pixels: 1 or 3 channels, within the pixel limit, exactly W*H*C bytes. */
+  public static ModelInput rawPixels(
+      int width, int height, int channels, byte[] pixels, InputLimits limits) {
     return new ModelInput.RawPixels(
-        DecodedImage.fromRaw(
-            raw.getWidth(), raw.getHeight(), raw.getChannels(), raw.getPixels().toByteArray(),
-            limits.maxImagePixels()));
+        DecodedImage.fromRaw(width, height, channels, pixels, limits.maxImagePixels()));
   }
 
   private static ModelInput tensor(io.inferencegw.proto.v1.Tensor t, VariantSpec spec) {

@@ -16,6 +16,7 @@ import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.weights.WeightLoader;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -26,24 +27,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads, routes to and unloads served models: builds each model's queue and deploys its device
- * workers, one per (instance, device), each on its own single-thread worker pool.
+ * Loads, routes to and unloads served models.
+ *
+ * <p>A model is served as numbered versions. Loading a model (or upgrading the plugin its family
+ * comes from) first prepares a new version beside the current one: its queue, and its device
+ * workers, one per (instance, device), each building a replica, loading the weights strictly
+ * and warming up. Only when all are ready does routing switch to it, in one step; the previous
+ * version then drains (its queued and running requests finish) and is undeployed. A version
+ * that fails to prepare is discarded and the current one keeps serving.
+ *
+ * <p>Configured models whose family no plugin provides yet are kept as pending and loaded when
+ * such a plugin arrives.
  */
 public final class ModelManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
+  private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final Vertx vertx;
   private final PluginRegistry plugins;
-  private final Map<String, ServedModel> models = new ConcurrentHashMap<>();
-  private final AtomicLong versions = new AtomicLong();
   private final InputLimits limits;
+  private final Map<String, ServedModel> current = new ConcurrentHashMap<>();
+  private final List<ServedModel> draining = new CopyOnWriteArrayList<>();
+  private final Map<String, ModelConfig> pending = new ConcurrentHashMap<>();
+  private final Map<String, ModelStatus> failed = new ConcurrentHashMap<>();
+  private final Map<String, Integer> lastVersion = new ConcurrentHashMap<>();
 
   public ModelManager(Vertx vertx, PluginRegistry plugins, InputLimits limits) {
     this.vertx = vertx;
@@ -52,31 +67,65 @@ public final class ModelManager {
   }
 
   /**
-   * Loads a model: checks that its family and variant exist, reads labels and weights, deploys
-   * its workers (each builds its replica, loads the weights strictly and warms up) and marks it
-   * READY. A failure marks it FAILED with the reason and undeploys whatever had started.
+   * Loads a model, or a new version of it, and switches routing to it once it is ready. If no
+   * plugin provides its family yet, the model is kept pending and the future fails with the
+   * reason; any other failure leaves the current version serving.
    */
   public Future<ServedModel> load(ModelConfig config) {
-    PluginRegistry.LoadedFamily loaded =
-        plugins
-            .family(config.family())
-            .orElse(null);
-    if (loaded == null) {
-      return Future.failedFuture(
-          new ConfigException(
-              "model " + config.name() + ": no plugin provides family '" + config.family()
-                  + "'; available: " + plugins.familyNames()));
+    Optional<PluginRegistry.LoadedFamily> family = plugins.family(config.family());
+    if (family.isEmpty()) {
+      pending.put(config.name(), config);
+      return Future.failedFuture(new ConfigException(
+          "model " + config.name() + ": no plugin provides family '" + config.family()
+              + "' (available: " + plugins.familyNames() + "); it loads when one arrives"));
     }
+    return prepare(config, family.get()).compose(model -> activate(model).map(model));
+  }
+
+  /**
+   * Builds a new version of a model from a family, without routing to it yet. The returned
+   * version is READY; it serves once {@link #activate} switches to it, or is thrown away with
+   * {@link #discard}.
+   */
+  public Future<ServedModel> prepare(ModelConfig config, PluginRegistry.LoadedFamily loaded) {
     ModelFamily family = loaded.family();
     VariantSpec spec;
     try {
       spec = family.requireVariant(config.variant());
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new ConfigException("model " + config.name() + ": " + e.getMessage()));
+      return failLoad(config, "model " + config.name() + ": " + e.getMessage());
     }
+    String version = Integer.toString(lastVersion.merge(config.name(), 1, Integer::sum));
     return vertx
         .executeBlocking(() -> readInputs(config, spec))
-        .compose(inputs -> deploy(config, family, spec, inputs));
+        .compose(inputs -> deploy(config, loaded, spec, version, inputs))
+        .recover(err -> failLoad(config, err.getMessage()));
+  }
+
+  private Future<ServedModel> failLoad(ModelConfig config, String reason) {
+    failed.put(config.name(), new ModelStatus(config.name(), "", config.family(),
+        config.variant(), "", ModelState.FAILED, reason));
+    LOG.error("model {} failed to load: {}", config.name(), reason);
+    return Future.failedFuture(new ConfigException(reason));
+  }
+
+  /**
+   * Routes the model's name to this version, atomically, and retires the version it replaces
+   * (which drains in the background; the returned future completes when it is gone).
+   */
+  public Future<Void> activate(ServedModel model) {
+    pending.remove(model.name());
+    failed.remove(model.name());
+    ServedModel previous = current.put(model.name(), model);
+    LOG.info("model {} now served by v{} ({})", model.name(), model.version(), model.plugin());
+    return previous == null ? Future.succeededFuture() : retire(previous);
+  }
+
+  /** Throws away a prepared version that never served. */
+  public Future<Void> discard(ServedModel model) {
+    model.state(ModelState.UNAVAILABLE, "discarded");
+    model.queue().close();
+    return undeployWorkers(model);
   }
 
   private record LoadInputs(List<String> labels, WeightsSource weights) {}
@@ -114,21 +163,22 @@ public final class ModelManager {
   }
 
   private Future<ServedModel> deploy(
-      ModelConfig config, ModelFamily family, VariantSpec spec, LoadInputs inputs) {
-    String version = Long.toString(versions.incrementAndGet());
+      ModelConfig config, PluginRegistry.LoadedFamily loaded, VariantSpec spec, String version,
+      LoadInputs inputs) {
     ServedModel model =
-        new ServedModel(config, version, spec, inputs.labels(), new ModelQueue(config.name(), config.batching()));
+        new ServedModel(config, loaded, version, spec, inputs.labels(),
+            new ModelQueue(config.name(), config.batching()));
     List<Future<String>> deployments = new ArrayList<>();
     for (String device : config.devices()) {
       for (int i = 0; i < config.instances(); i++) {
         String workerName = config.name() + "/v" + version + "@" + device + "#" + i;
         Supplier<BatchRunner> replica =
             () -> {
-              ClassifierModule network = family.build(spec.name());
+              ClassifierModule network = loaded.family().build(spec.name());
               try {
                 inputs.weights().loadInto(network);
-                return new BatchRunner(
-                    config.name(), version, spec, network, device, new ModelInputPreparer(spec, limits));
+                return new BatchRunner(config.name(), version, spec, network, device,
+                    new ModelInputPreparer(spec, limits));
               } catch (RuntimeException e) {
                 network.close();
                 throw e;
@@ -151,13 +201,8 @@ public final class ModelManager {
                   .forEach(d -> model.workerDeployments().add(d.result()));
               if (ar.succeeded()) {
                 model.state(ModelState.READY, "");
-                ServedModel previous = models.put(config.name(), model);
-                LOG.info(
-                    "model {} v{} READY ({} {}, {} worker(s))",
-                    config.name(), version, config.family(), spec.name(), deployments.size());
-                if (previous != null) {
-                  return retire(previous).map(model);
-                }
+                LOG.info("model {} v{} ready ({} {}, {} worker(s), plugin {})", config.name(),
+                    version, config.family(), spec.name(), deployments.size(), loaded.plugin());
                 return Future.succeededFuture(model);
               }
               String reason =
@@ -166,55 +211,111 @@ public final class ModelManager {
                       .map(f -> String.valueOf(f.cause().getMessage()))
                       .findFirst()
                       .orElse("unknown");
-              model.state(ModelState.FAILED, reason);
-              LOG.error("model {} failed to load: {}", config.name(), reason);
-              return undeployWorkers(model)
-                  .transform(
-                      x ->
-                          Future.failedFuture(
-                              new ConfigException(
-                                  "model " + config.name() + " failed to load: " + reason)));
+              return discard(model)
+                  .transform(x -> Future.failedFuture(new ConfigException(
+                      "model " + config.name() + " v" + version + " failed to load: " + reason)));
             });
   }
 
-  /** The model a request names; an empty version means the current one. */
+  /**
+   * The version a request names: an empty version means the current one; a pinned version may
+   * also be one that is draining (the caller answers UNAVAILABLE for it).
+   */
   public Optional<ServedModel> resolve(String name, String version) {
-    ServedModel m = models.get(name);
-    if (m == null || (!version.isEmpty() && !version.equals(m.version()))) {
-      return Optional.empty();
+    ServedModel m = current.get(name);
+    if (version.isEmpty() || (m != null && version.equals(m.version()))) {
+      return Optional.ofNullable(m);
     }
-    return Optional.of(m);
+    return draining.stream()
+        .filter(d -> d.name().equals(name) && d.version().equals(version))
+        .findFirst();
   }
 
+  /** The versions currently served, one per model name. */
   public Collection<ServedModel> models() {
-    return List.copyOf(models.values());
+    return List.copyOf(current.values());
   }
 
-  /** Stops admitting to the model, lets queued requests finish, then undeploys its workers. */
+  /** Served models whose replicas were built by this plugin. */
+  public List<ServedModel> servedBy(LoadedPlugin plugin) {
+    return current.values().stream().filter(m -> m.plugin() == plugin).toList();
+  }
+
+  /** Configured models waiting for a plugin that provides one of these families. */
+  public List<ModelConfig> pendingFor(Collection<String> families) {
+    return pending.values().stream().filter(c -> families.contains(c.family())).toList();
+  }
+
+  /** Every model the gateway knows of: served, draining, pending and failed. */
+  public List<ModelStatus> index() {
+    List<ModelStatus> out = new ArrayList<>();
+    for (ServedModel m : current.values()) {
+      out.add(status(m));
+    }
+    for (ServedModel m : draining) {
+      out.add(status(m));
+    }
+    for (ModelConfig c : pending.values()) {
+      if (!current.containsKey(c.name())) {
+        out.add(new ModelStatus(c.name(), "", c.family(), c.variant(), "", ModelState.UNAVAILABLE,
+            "waiting for a plugin that provides family '" + c.family() + "'"));
+      }
+    }
+    for (ModelStatus f : failed.values()) {
+      if (!current.containsKey(f.name())) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private static ModelStatus status(ServedModel m) {
+    return new ModelStatus(m.name(), m.version(), m.config().family(), m.config().variant(),
+        m.plugin().toString(), m.state(), m.reason());
+  }
+
+  /** Drains the model's current version and unloads it; later requests get NOT_FOUND. */
   public Future<Void> unload(String name) {
-    ServedModel model = models.remove(name);
+    pending.remove(name);
+    failed.remove(name);
+    ServedModel model = current.remove(name);
     if (model == null) {
-      return Future.failedFuture(new ConfigException("no model named " + name));
+      return Future.failedFuture(new ConfigException("no model named " + name + " is served"));
+    }
+    return retire(model);
+  }
+
+  /**
+   * Unloads the model because its plugin is going away, but remembers its config: it loads
+   * again when a plugin provides its family.
+   */
+  public Future<Void> unloadToPending(ServedModel model) {
+    if (current.remove(model.name(), model)) {
+      pending.put(model.name(), model.config());
     }
     return retire(model);
   }
 
   private Future<Void> retire(ServedModel model) {
-    model.state(ModelState.DRAINING, "unloading");
+    model.state(ModelState.DRAINING, "replaced or unloaded; finishing queued requests");
+    draining.add(model);
     return drain(model)
         .compose(v -> undeployWorkers(model))
-        .onComplete(v -> model.state(ModelState.UNAVAILABLE, "unloaded"));
+        .onComplete(v -> {
+          model.state(ModelState.UNAVAILABLE, "unloaded");
+          draining.remove(model);
+          LOG.info("model {} v{} unloaded", model.name(), model.version());
+        });
   }
 
   /** Waits until the queue is empty (workers keep pulling meanwhile), then closes it. */
   private Future<Void> drain(ServedModel model) {
-    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
-    long giveUpAt = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    awaitEmpty(model, giveUpAt, drained);
+    Promise<Void> drained = Promise.promise();
+    awaitEmpty(model, System.nanoTime() + DRAIN_LIMIT_NANOS, drained);
     return drained.future();
   }
 
-  private void awaitEmpty(ServedModel model, long giveUpAt, io.vertx.core.Promise<Void> drained) {
+  private void awaitEmpty(ServedModel model, long giveUpAt, Promise<Void> drained) {
     if (model.queue().size() > 0 && System.nanoTime() < giveUpAt) {
       vertx.setTimer(10, id -> awaitEmpty(model, giveUpAt, drained));
       return;
@@ -237,7 +338,7 @@ public final class ModelManager {
   /** Unloads every model. */
   public Future<Void> close() {
     List<Future<Void>> all = new ArrayList<>();
-    for (String name : List.copyOf(models.keySet())) {
+    for (String name : List.copyOf(current.keySet())) {
       all.add(unload(name));
     }
     return Future.join(all).mapEmpty();

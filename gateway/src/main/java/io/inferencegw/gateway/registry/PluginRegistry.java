@@ -2,110 +2,139 @@ package io.inferencegw.gateway.registry;
 
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.pf4j.DefaultPluginManager;
-import org.pf4j.PluginManager;
-import org.pf4j.PluginState;
-import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model families that plugin JARs in the plugins directory provide.
+ * The plugins in use, and the model families they provide.
  *
- * <p>PF4J makes new extension instances on every {@code getExtensions} call, so the families
- * are looked up once per plugin start and cached here. The gateway never names a concrete
- * family: it finds them by name through this registry.
+ * <p>One active plugin per plugin id; a family name is provided by one active plugin. Plugins
+ * that could not be used are remembered by file, with the reason, for the management API. The
+ * registry only keeps track; {@link HotReloader} decides what is loaded and when.
  */
 public final class PluginRegistry implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
   /** A family and the plugin that provides it. */
-  public record LoadedFamily(ModelFamily family, String pluginId, String pluginVersion) {}
-
-  private final Path pluginsDir;
-  private final PluginManager plugins;
-  private volatile Map<String, LoadedFamily> families = Map.of();
-
-  public PluginRegistry(Path pluginsDir) {
-    this.pluginsDir = pluginsDir;
-    this.plugins = new DefaultPluginManager(pluginsDir);
-  }
-
-  /** Loads and starts every plugin in the directory; a broken plugin is logged and skipped. */
-  public void start() {
-    if (!Files.isDirectory(pluginsDir)) {
-      LOG.warn("plugins directory {} does not exist; no model families are available", pluginsDir);
-      return;
+  public record LoadedFamily(ModelFamily family, LoadedPlugin plugin) {
+    public String pluginId() {
+      return plugin.id();
     }
-    plugins.loadPlugins();
-    plugins.startPlugins();
-    refreshFamilies();
-  }
 
-  private void refreshFamilies() {
-    Map<String, LoadedFamily> found = new LinkedHashMap<>();
-    for (PluginWrapper plugin : plugins.getStartedPlugins()) {
-      for (ModelFamily family : plugins.getExtensions(ModelFamily.class, plugin.getPluginId())) {
-        LoadedFamily previous =
-            found.putIfAbsent(
-                family.name(),
-                new LoadedFamily(family, plugin.getPluginId(), plugin.getDescriptor().getVersion()));
-        if (previous != null) {
-          LOG.error(
-              "family {} is provided by both plugin {} and {}; using {}",
-              family.name(), previous.pluginId(), plugin.getPluginId(), previous.pluginId());
-        }
-      }
+    public String pluginVersion() {
+      return plugin.version();
     }
-    for (PluginWrapper plugin : plugins.getPlugins()) {
-      if (plugin.getPluginState() != PluginState.STARTED) {
-        LOG.error(
-            "plugin {} is {}: {}",
-            plugin.getPluginId(), plugin.getPluginState(), String.valueOf(plugin.getFailedException()));
-      }
-    }
-    families = Map.copyOf(found);
-    LOG.info("model families available: {}", found.keySet());
-  }
-
-  public Optional<LoadedFamily> family(String name) {
-    return Optional.ofNullable(families.get(name));
-  }
-
-  public List<String> familyNames() {
-    return List.copyOf(families.keySet());
-  }
-
-  /** Every variant every loaded family can build. */
-  public List<CatalogEntry> catalog() {
-    List<CatalogEntry> out = new ArrayList<>();
-    for (LoadedFamily f : families.values()) {
-      for (VariantSpec v : f.family().variants()) {
-        out.add(new CatalogEntry(f.family().name(), v));
-      }
-    }
-    return out;
   }
 
   /** One buildable variant. */
   public record CatalogEntry(String family, VariantSpec variant) {}
 
+  /** What the management API shows about a plugin file. */
+  public record PluginStatus(
+      String id, String version, String file, List<String> families, String state, String reason) {}
+
+  private final Path pluginsDir;
+  private final Map<String, LoadedPlugin> active = new LinkedHashMap<>();
+  private final Map<String, String> failures = new LinkedHashMap<>();
+
+  public PluginRegistry(Path pluginsDir) {
+    this.pluginsDir = pluginsDir;
+  }
+
   public Path pluginsDir() {
     return pluginsDir;
   }
 
+  /** Makes the plugin the active one for its id; returns the one it replaces, if any. */
+  public synchronized Optional<LoadedPlugin> activate(LoadedPlugin plugin) {
+    failures.remove(plugin.jar().getFileName().toString());
+    LoadedPlugin previous = active.put(plugin.id(), plugin);
+    LOG.info("plugin {} active, families {}", plugin, plugin.families().keySet());
+    return Optional.ofNullable(previous);
+  }
+
+  /** Removes the plugin from use (its families disappear); false if it was not active. */
+  public synchronized boolean deactivate(LoadedPlugin plugin) {
+    return active.remove(plugin.id(), plugin);
+  }
+
+  public synchronized Optional<LoadedPlugin> active(String pluginId) {
+    return Optional.ofNullable(active.get(pluginId));
+  }
+
+  /** The active plugin loaded from this file, if any. */
+  public synchronized Optional<LoadedPlugin> loadedFrom(Path jar) {
+    return active.values().stream().filter(p -> p.jar().equals(jar)).findFirst();
+  }
+
+  public synchronized List<LoadedPlugin> activePlugins() {
+    return List.copyOf(active.values());
+  }
+
+  public synchronized void recordFailure(Path jar, String reason) {
+    failures.put(jar.getFileName().toString(), reason);
+  }
+
+  public synchronized void forget(Path jar) {
+    failures.remove(jar.getFileName().toString());
+  }
+
+  public synchronized Optional<LoadedFamily> family(String name) {
+    for (LoadedPlugin p : active.values()) {
+      ModelFamily f = p.families().get(name);
+      if (f != null) {
+        return Optional.of(new LoadedFamily(f, p));
+      }
+    }
+    return Optional.empty();
+  }
+
+  public synchronized List<String> familyNames() {
+    List<String> names = new ArrayList<>();
+    active.values().forEach(p -> names.addAll(p.families().keySet()));
+    return names;
+  }
+
+  /** Every variant every active family can build. */
+  public synchronized List<CatalogEntry> catalog() {
+    List<CatalogEntry> out = new ArrayList<>();
+    for (LoadedPlugin p : active.values()) {
+      for (ModelFamily f : p.families().values()) {
+        for (VariantSpec v : f.variants()) {
+          out.add(new CatalogEntry(f.name(), v));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Active plugins, then files that failed, with their reasons. */
+  public synchronized List<PluginStatus> status() {
+    List<PluginStatus> out = new ArrayList<>();
+    for (LoadedPlugin p : active.values()) {
+      out.add(new PluginStatus(p.id(), p.version(), p.jar().getFileName().toString(),
+          List.copyOf(p.families().keySet()), "ACTIVE", ""));
+    }
+    failures.forEach((file, reason) ->
+        out.add(new PluginStatus("", "", file, List.of(), "FAILED", reason)));
+    return out;
+  }
+
+  /** Unloads every plugin (the gateway is stopping; every model is already unloaded). */
   @Override
   public void close() {
-    families = Map.of();
-    plugins.stopPlugins();
-    plugins.unloadPlugins();
+    List<LoadedPlugin> all;
+    synchronized (this) {
+      all = List.copyOf(active.values());
+      active.clear();
+    }
+    all.forEach(LoadedPlugin::unload);
   }
 }

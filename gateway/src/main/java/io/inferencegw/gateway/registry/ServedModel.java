@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ServedModel {
 
   private final ModelConfig config;
+  private final PluginRegistry.LoadedFamily family;
   private final String version;
   private final VariantSpec spec;
   private final List<String> labels;
@@ -22,8 +23,10 @@ public final class ServedModel {
   private volatile String reason = "";
 
   ServedModel(
-      ModelConfig config, String version, VariantSpec spec, List<String> labels, ModelQueue queue) {
+      ModelConfig config, PluginRegistry.LoadedFamily family, String version, VariantSpec spec,
+      List<String> labels, ModelQueue queue) {
     this.config = config;
+    this.family = family;
     this.version = version;
     this.spec = spec;
     this.labels = List.copyOf(labels);
@@ -40,6 +43,11 @@ public final class ServedModel {
 
   public ModelConfig config() {
     return config;
+  }
+
+  /** The plugin whose family built this version's replicas. */
+  public LoadedPlugin plugin() {
+    return family.plugin();
   }
 
   public VariantSpec spec() {

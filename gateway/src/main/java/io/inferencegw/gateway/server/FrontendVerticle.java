@@ -1,10 +1,13 @@
 package io.inferencegw.gateway.server;
 
+import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ClassifierEndpoint;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.registry.PluginRegistry;
+import io.inferencegw.gateway.stream.StreamRegistry;
+import io.inferencegw.gateway.stream.StreamRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -22,17 +25,21 @@ import io.vertx.grpc.server.GrpcServerOptions;
  */
 public final class FrontendVerticle extends VerticleBase {
 
-  private final int port;
+  private final GatewayConfig config;
   private final ModelManager models;
   private final PluginRegistry plugins;
   private final InputLimits limits;
+  private final StreamRegistry streams;
   private HttpServer server;
 
-  public FrontendVerticle(int port, ModelManager models, PluginRegistry plugins, InputLimits limits) {
-    this.port = port;
+  /** @param streams the WebSocket frame streams of the gateway, shared by all frontends */
+  public FrontendVerticle(GatewayConfig config, ModelManager models, PluginRegistry plugins,
+      InputLimits limits, StreamRegistry streams) {
+    this.config = config;
     this.models = models;
     this.plugins = plugins;
     this.limits = limits;
+    this.streams = streams;
   }
 
   @Override
@@ -46,10 +53,15 @@ public final class FrontendVerticle extends VerticleBase {
       boolean ready = models.models().stream().allMatch(m -> m.state() == ModelState.READY);
       ctx.response().setStatusCode(ready ? 200 : 503).end(ready ? "ready\n" : "not ready\n");
     });
+    new ManagementEndpoint(config, models, plugins).mount(router);
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
+    // WebSocket frame streams, GET /v1/models, GET /v1/streams and the /demo/ page.
+    new StreamRoutes(vertx, models, limits, streams).mount(router);
     server =
         vertx.createHttpServer(
-            new HttpServerOptions().setPort(port).setHost("0.0.0.0").setHttp2ClearTextEnabled(true));
+            StreamRoutes.configure(
+                new HttpServerOptions().setPort(config.port()).setHost("0.0.0.0").setHttp2ClearTextEnabled(true),
+                streams));
     return server
         .requestHandler(req -> (isGrpc(req) ? grpc : router).handle(req))
         .listen();

@@ -3,13 +3,25 @@ package io.inferencegw.gateway.server;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.core.InputLimits;
+import io.inferencegw.gateway.registry.HotReloader;
+import io.inferencegw.gateway.registry.LoadedPlugin;
 import io.inferencegw.gateway.registry.ModelManager;
+import io.inferencegw.gateway.registry.PluginDirectoryWatcher;
+import io.inferencegw.gateway.registry.PluginLoadException;
+import io.inferencegw.gateway.registry.PluginLoader;
 import io.inferencegw.gateway.registry.PluginRegistry;
+import io.inferencegw.gateway.stream.StreamRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,22 +33,31 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** How long a plugin JAR must sit unchanged before it is loaded. */
+  static final long PLUGIN_SETTLE_MILLIS = 1000;
+  static final long PLUGIN_POLL_MILLIS = 250;
 
   private final Vertx vertx;
   private final PluginRegistry plugins;
   private final ModelManager models;
+  private final HotReloader reloader;
+  private final PluginDirectoryWatcher watcher;
   private final int port;
 
-  private Gateway(Vertx vertx, PluginRegistry plugins, ModelManager models, int port) {
+  private Gateway(Vertx vertx, PluginRegistry plugins, ModelManager models, HotReloader reloader,
+      PluginDirectoryWatcher watcher, int port) {
     this.vertx = vertx;
     this.plugins = plugins;
     this.models = models;
+    this.reloader = reloader;
+    this.watcher = watcher;
     this.port = port;
   }
 
   /**
-   * Loads the plugins, loads every configured model (all must become READY), then opens the
-   * port. With port 0 a free port is chosen; {@link #port()} tells which.
+   * Loads the plugins, loads every configured model, opens the port and starts watching the
+   * plugins directory. A model whose family no plugin provides yet waits for one; any other
+   * model that fails to load fails the start. With port 0 a free port is chosen.
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
     return start(vertx, config, InputLimits.DEFAULT);
@@ -45,42 +66,115 @@ public final class Gateway {
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, InputLimits limits) {
     PluginRegistry plugins = new PluginRegistry(config.pluginsDir());
     ModelManager models = new ModelManager(vertx, plugins, limits);
+    PluginLoader loader = new PluginLoader();
+    HotReloader reloader = new HotReloader(vertx, plugins, loader, models);
+    AtomicReference<Set<Path>> loadedJars = new AtomicReference<>(Set.of());
     return vertx
-        .executeBlocking(
-            () -> {
-              plugins.start();
-              return null;
-            })
-        .compose(v -> loadAll(models, config.models()))
-        .compose(v -> listen(vertx, config.port(), models, plugins, limits))
-        .map(port -> new Gateway(vertx, plugins, models, port))
+        .executeBlocking(() -> {
+          loadedJars.set(loadPluginDirectory(config.pluginsDir(), loader, plugins));
+          return null;
+        })
+        .compose(v -> loadAll(models, plugins, config.models()))
+        .compose(v -> listen(vertx, config, models, plugins, reloader, limits))
+        .map(port -> {
+          PluginDirectoryWatcher watcher = watch(config.pluginsDir(), reloader, loadedJars.get());
+          return new Gateway(vertx, plugins, models, reloader, watcher, port);
+        })
         .onSuccess(g -> LOG.info("gateway listening on port {}", g.port()))
-        .recover(
-            err ->
-                models
-                    .close()
-                    .eventually(() -> vertx.executeBlocking(() -> { plugins.close(); return null; }))
-                    .transform(x -> Future.failedFuture(err)));
+        .recover(err -> models.close()
+            .eventually(() -> vertx.executeBlocking(() -> {
+              plugins.close();
+              return null;
+            }))
+            .transform(x -> Future.failedFuture(err)));
   }
 
-  private static Future<Void> loadAll(ModelManager models, List<ModelConfig> configs) {
+  /** Loads every JAR present at start-up; a broken one is recorded and skipped. */
+  private static Set<Path> loadPluginDirectory(Path dir, PluginLoader loader, PluginRegistry plugins) {
+    Set<Path> loaded = new HashSet<>();
+    if (!Files.isDirectory(dir)) {
+      LOG.warn("plugins directory {} does not exist; no model families are available", dir);
+      return loaded;
+    }
+    List<Path> jars = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
+      stream.forEach(p -> {
+        if (!p.getFileName().toString().startsWith(".")) {
+          jars.add(p);
+        }
+      });
+    } catch (IOException e) {
+      LOG.error("cannot list plugins directory {}: {}", dir, e.getMessage());
+      return loaded;
+    }
+    jars.sort(null);
+    for (Path jar : jars) {
+      try {
+        LoadedPlugin plugin = loader.load(jar);
+        if (plugins.active(plugin.id()).isPresent()) {
+          plugin.unload();
+          plugins.recordFailure(jar, "plugin " + plugin.id() + " is already loaded from "
+              + plugins.active(plugin.id()).get().jar().getFileName());
+          continue;
+        }
+        plugins.activate(plugin);
+        loaded.add(jar);
+      } catch (PluginLoadException e) {
+        LOG.error("plugin file {} not loaded: {}", jar.getFileName(), e.getMessage());
+        plugins.recordFailure(jar, e.getMessage());
+      }
+    }
+    return loaded;
+  }
+
+  private static Future<Void> loadAll(
+      ModelManager models, PluginRegistry plugins, List<ModelConfig> configs) {
     List<Future<?>> loads = new ArrayList<>();
     for (ModelConfig m : configs) {
+      if (plugins.family(m.family()).isEmpty()) {
+        LOG.warn("model {}: no plugin provides family '{}' yet; it loads when one arrives",
+            m.name(), m.family());
+        models.load(m); // registers it as pending
+        continue;
+      }
       loads.add(models.load(m));
     }
     return Future.all(loads).mapEmpty();
   }
 
-  private static Future<Integer> listen(
-      Vertx vertx, int port, ModelManager models, PluginRegistry plugins, InputLimits limits) {
+  private static PluginDirectoryWatcher watch(Path dir, HotReloader reloader, Set<Path> loaded) {
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    return new PluginDirectoryWatcher(dir, new PluginDirectoryWatcher.Listener() {
+      @Override
+      public void jarReady(Path jar) {
+        reloader.jarReady(jar);
+      }
+
+      @Override
+      public void jarRemoved(Path jar) {
+        reloader.jarRemoved(jar);
+      }
+
+      @Override
+      public void jarBroken(Path jar, String reason) {
+        reloader.jarBroken(jar, reason);
+      }
+    }, PLUGIN_SETTLE_MILLIS, PLUGIN_POLL_MILLIS, loaded).start();
+  }
+
+  private static Future<Integer> listen(Vertx vertx, GatewayConfig config, ModelManager models,
+      PluginRegistry plugins, HotReloader reloader, InputLimits limits) {
     // A fixed port is shared by one frontend per event loop; port 0 means "any free port",
     // which only one server can take, so then one frontend serves.
-    int instances = port == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+    int instances = config.port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
     AtomicReference<FrontendVerticle> first = new AtomicReference<>();
+    StreamRegistry streams = new StreamRegistry(config.streams()); // one for all frontends
     return vertx
         .deployVerticle(
             () -> {
-              FrontendVerticle v = new FrontendVerticle(port, models, plugins, limits);
+              FrontendVerticle v = new FrontendVerticle(config, models, plugins, limits, streams);
               first.compareAndSet(null, v);
               return v;
             },
@@ -100,12 +194,19 @@ public final class Gateway {
     return plugins;
   }
 
+  public HotReloader reloader() {
+    return reloader;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
 
-  /** Stops taking requests, drains and unloads models, unloads plugins. */
+  /** Stops watching, drains and unloads models, unloads plugins. */
   public Future<Void> close() {
+    if (watcher != null) {
+      watcher.close();
+    }
     return models
         .close()
         .compose(v -> vertx.executeBlocking(() -> {

@@ -52,7 +52,7 @@ class ModelQueueTest {
   void emitsAFullBatchWithoutWaitingForTheDelay() throws Exception {
     ModelQueue q = new ModelQueue("m", new BatchingConfig(4, 10_000_000, 100));
     for (int i = 0; i < 6; i++) {
-      assertTrue(q.offer(request()));
+      assertEquals(ModelQueue.Admission.ADMITTED, q.offer(request()));
     }
     long t0 = System.nanoTime();
     List<InferenceRequest> batch = q.awaitBatch(TimeUnit.SECONDS.toNanos(5));
@@ -83,11 +83,12 @@ class ModelQueueTest {
   @Test
   void rejectsWhenFullWithResourceExhausted() throws Exception {
     ModelQueue q = new ModelQueue("m", new BatchingConfig(8, 1000, 2));
-    assertTrue(q.offer(request()));
-    assertTrue(q.offer(request()));
+    assertEquals(ModelQueue.Admission.ADMITTED, q.offer(request()));
+    assertEquals(ModelQueue.Admission.ADMITTED, q.offer(request()));
     InferenceRequest third = request();
-    assertFalse(q.offer(third));
-    assertEquals(ErrorCode.RESOURCE_EXHAUSTED, errorOf(third));
+    ModelQueue.Admission admission = q.offer(third);
+    assertEquals(ModelQueue.Admission.FULL, admission);
+    assertEquals(ErrorCode.RESOURCE_EXHAUSTED, q.rejection(admission).code());
     assertEquals(2, q.size());
   }
 
@@ -135,9 +136,9 @@ class ModelQueueTest {
     waiter.join(5000);
     assertFalse(waiter.isAlive(), "close did not wake the waiting worker");
     assertEquals(List.of(List.of()), got);
-    InferenceRequest late = request();
-    assertFalse(q.offer(late));
-    assertEquals(ErrorCode.UNAVAILABLE, errorOf(late));
+    ModelQueue.Admission admission = q.offer(request());
+    assertEquals(ModelQueue.Admission.CLOSED, admission);
+    assertEquals(ErrorCode.UNAVAILABLE, q.rejection(admission).code());
   }
 
   @Test

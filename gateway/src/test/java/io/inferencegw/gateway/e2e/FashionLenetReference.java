@@ -2,7 +2,8 @@ package io.inferencegw.gateway.e2e;
 
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.config.ModelConfig;
-import io.inferencegw.gateway.registry.PluginRegistry;
+import io.inferencegw.gateway.registry.LoadedPlugin;
+import io.inferencegw.gateway.registry.PluginLoader;
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -19,16 +20,16 @@ import org.bytedeco.pytorch.global.torch;
  * straight from the IDX bytes into one tensor (no encoding, no gateway, no batching), so the
  * served answers can be compared with an independent computation.
  */
-final class FashionLenetReference {
+public final class FashionLenetReference {
 
   private FashionLenetReference() {}
 
   /** Predicted class of every test image. */
-  static int[] predictions(FashionMnist data) throws Exception {
+  public static int[] predictions(FashionMnist data) throws Exception {
     ModelConfig cfg = TestGateways.bundledLenet();
-    try (PluginRegistry plugins = new PluginRegistry(TestGateways.PLUGINS)) {
-      plugins.start();
-      ModelFamily family = plugins.family(cfg.family()).orElseThrow().family();
+    LoadedPlugin plugin = new PluginLoader().load(TestGateways.PLUGINS.resolve("plugin-lenet.jar"));
+    try {
+      ModelFamily family = plugin.families().get(cfg.family());
       VariantSpec spec = family.requireVariant(cfg.variant());
       float mean = spec.preprocess().mean()[0];
       float std = spec.preprocess().std()[0];
@@ -60,6 +61,8 @@ final class FashionLenetReference {
       } finally {
         net.close();
       }
+    } finally {
+      plugin.unload();
     }
   }
 }

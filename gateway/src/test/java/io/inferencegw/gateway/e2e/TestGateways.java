@@ -9,20 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Configs for gateways the tests start in-process, on a free port, with the built plugins. */
-final class TestGateways {
+public final class TestGateways {
 
   /** Where the build copies the bundled plugin JARs (see the gateway pom). */
-  static final Path PLUGINS = Path.of("target/plugins");
+  public static final Path PLUGINS = Path.of("target/plugins");
 
   private TestGateways() {}
 
   /** The bundled fashion-lenet model entry. */
-  static ModelConfig bundledLenet() {
+  public static ModelConfig bundledLenet() {
     return ConfigLoader.loadBundled(PLUGINS).models().get(0);
   }
 
   /** The bundled config on port 0, plus more models. */
-  static GatewayConfig withModels(ModelConfig... extra) {
+  public static GatewayConfig withModels(ModelConfig... extra) {
     GatewayConfig bundled = ConfigLoader.loadBundled(PLUGINS).withPort(0);
     List<ModelConfig> models = new ArrayList<>(bundled.models());
     models.addAll(List.of(extra));
@@ -30,7 +30,7 @@ final class TestGateways {
   }
 
   /** The bundled LeNet under another name, with other batching settings. */
-  static ModelConfig lenetAs(String name, BatchingConfig batching) {
+  public static ModelConfig lenetAs(String name, BatchingConfig batching) {
     return bundledLenet().withName(name).withBatching(batching);
   }
 }
