@@ -1,0 +1,109 @@
+package io.inferencegw.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.config.BatchingConfig;
+import io.inferencegw.gateway.config.ConfigLoader;
+import io.inferencegw.gateway.config.GatewayConfig;
+import io.inferencegw.gateway.config.ModelConfig;
+import io.inferencegw.gateway.config.ResourceRef;
+import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.parity.Reference;
+import io.inferencegw.plugin.api.parity.ReferenceRun;
+import io.inferencegw.plugin.api.parity.TorchvisionOracle;
+import io.inferencegw.plugin.api.weights.SafetensorsReader;
+import io.inferencegw.proto.v1.ClassifyRequest;
+import io.inferencegw.proto.v1.ClassifyResponse;
+import io.inferencegw.proto.v1.Tensor;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every served family through the real gateway: a torchvision reference network (seeded random
+ * weights, as the parity harness makes them) is configured as a model, each reference input is
+ * sent as a preprocessed {@code Tensor} with {@code return_logits}, and the logits must match
+ * the reference within the parity tolerance.
+ */
+@ExtendWith(VertxExtension.class)
+class ServedFamiliesEndToEndTest {
+
+  static Stream<Arguments> families() {
+    return Stream.of(
+        Arguments.of("alexnet", "alexnet"),
+        Arguments.of("vgg", "vgg11"),
+        Arguments.of("squeezenet", "squeezenet1_1"));
+  }
+
+  @ParameterizedTest(name = "{0}/{1}")
+  @MethodSource("families")
+  void servedLogitsMatchTheReference(String family, String variant, Vertx vertx) throws Exception {
+    TorchvisionOracle oracle = TorchvisionOracle.require();
+    try (ReferenceRun ref = oracle.run(Reference.torchvision(variant), List.of(3, 224, 224));
+        SafetensorsReader inputs = SafetensorsReader.open(ref.input());
+        SafetensorsReader logits = SafetensorsReader.open(ref.logits())) {
+      ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(ref.weights()),
+          Optional.empty(), List.of("cpu"), 1, BatchingConfig.DEFAULT);
+      GatewayConfig config =
+          ConfigLoader.loadBundled(TestGateways.PLUGINS).withPort(0).withModels(List.of(model));
+      Gateway gateway = Gateway.start(vertx, config).await(120, TimeUnit.SECONDS);
+      try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
+        float[] input = floats(inputs.bytes(inputs.names().get(0)));
+        float[] expected = floats(logits.bytes(logits.names().get(0)));
+        int perImage = 3 * 224 * 224;
+        int classes = expected.length / 2;
+        for (int row = 0; row < 2; row++) {
+          ByteBuffer data = ByteBuffer.allocate(perImage * 4).order(ByteOrder.LITTLE_ENDIAN);
+          for (int i = 0; i < perImage; i++) {
+            data.putFloat(input[row * perImage + i]);
+          }
+          ClassifyRequest req = ClassifyRequest.newBuilder()
+              .setModel(variant)
+              .setTensor(Tensor.newBuilder().addShape(3).addShape(224).addShape(224)
+                  .setData(ByteString.copyFrom(data.array())))
+              .setReturnLogits(true)
+              .build();
+          ClassifyResponse resp = client.classify(req).await(120, TimeUnit.SECONDS);
+          assertEquals(classes, resp.getLogitsCount());
+          double maxRef = 0;
+          double maxDiff = 0;
+          for (int c = 0; c < classes; c++) {
+            float want = expected[row * classes + c];
+            maxRef = Math.max(maxRef, Math.abs(want));
+            maxDiff = Math.max(maxDiff, Math.abs(want - resp.getLogits(c)));
+          }
+          double tolerance = 1e-4 * (1 + maxRef);
+          assertTrue(maxDiff <= tolerance,
+              variant + " row " + row + ": max |diff| " + maxDiff + " > " + tolerance);
+          int best = 0;
+          for (int c = 1; c < classes; c++) {
+            best = expected[row * classes + c] > expected[row * classes + best] ? c : best;
+          }
+          assertEquals(best, resp.getPredictions(0).getIndex());
+        }
+      } finally {
+        gateway.close().await(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static float[] floats(ByteBuffer bytes) {
+    ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(out);
+    return out;
+  }
+}

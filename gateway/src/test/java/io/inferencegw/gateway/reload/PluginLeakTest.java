@@ -1,0 +1,80 @@
+package io.inferencegw.gateway.reload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.config.ConfigLoader;
+import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.proto.v1.ClassifyRequest;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.lang.ref.WeakReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Loading and unloading the same plugin many times releases its class loaders and native
+ * memory: every cycle builds a replica, serves a request, drains, unloads.
+ */
+@ExtendWith(VertxExtension.class)
+class PluginLeakTest {
+
+  static final int CYCLES = 50;
+  /** Allowed RSS growth between cycle 10 and cycle 50 (the figure is printed). */
+  static final long RSS_GROWTH_LIMIT_BYTES = 64L * 1024 * 1024;
+
+  @TempDir Path plugins;
+
+  @Test
+  void fiftyLoadUnloadCyclesReleaseClassLoadersAndMemory(Vertx vertx) throws Exception {
+    Path jar = PluginJars.deploy(PluginJars.LENET, plugins, "lenet.jar");
+    Gateway gateway =
+        Gateway.start(vertx, ConfigLoader.loadBundled(plugins).withPort(0)).await(60, TimeUnit.SECONDS);
+    byte[] png = Files.readAllBytes(Path.of("../deploy/samples/bag.png"));
+    ClassifyRequest req = ClassifyRequest.newBuilder().setModel("fashion-lenet")
+        .setImage(ByteString.copyFrom(png)).build();
+    List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
+    long rssAt10 = 0;
+    try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
+      for (int i = 0; i < CYCLES; i++) {
+        gateway.reloader().jarRemoved(jar).await(30, TimeUnit.SECONDS);
+        assertTrue(gateway.models().resolve("fashion-lenet", "").isEmpty());
+        gateway.reloader().jarReady(jar).await(30, TimeUnit.SECONDS);
+        loaders.add(new WeakReference<>(
+            HotReloadEndToEndTest.classLoaderOf(gateway.plugins().active("lenet").orElseThrow())));
+        assertEquals(10, client.classify(req).await(30, TimeUnit.SECONDS).getPredictionsCount() * 2);
+        if (i == 9) {
+          rssAt10 = rss();
+        }
+      }
+      long rssAt50 = rss();
+      System.out.printf("plugin load/unload: RSS %d MiB after 10 cycles, %d MiB after %d (growth %d MiB)%n",
+          rssAt10 >> 20, rssAt50 >> 20, CYCLES, (rssAt50 - rssAt10) >> 20);
+      assertTrue(rssAt50 - rssAt10 < RSS_GROWTH_LIMIT_BYTES,
+          "RSS grew by " + ((rssAt50 - rssAt10) >> 20) + " MiB over " + (CYCLES - 10) + " cycles");
+    } finally {
+      gateway.close().await(60, TimeUnit.SECONDS);
+    }
+    // Every loader but the last one (still active until close) must be collectable.
+    for (int i = 0; i < loaders.size(); i++) {
+      HotReloadEndToEndTest.awaitCollected(loaders.get(i));
+    }
+  }
+
+  static long rss() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+}
