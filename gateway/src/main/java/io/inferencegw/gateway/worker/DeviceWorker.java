@@ -3,6 +3,7 @@ package io.inferencegw.gateway.worker;
 import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.ModelQueue;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class DeviceWorker extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
+      NativeThreads.configure();
       runner = replicaFactory.get();
       runner.warmUp();
     } catch (RuntimeException e) {
@@ -81,14 +83,23 @@ public final class DeviceWorker extends VerticleBase {
     }
   }
 
+  /**
+   * Stops after the poll already queued on this worker's thread (it sees {@code stopping} and
+   * does not reschedule), so that no task of ours is left when Vert.x shuts the pool down; then
+   * frees the replica on the thread that used it.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
-    if (runner != null) {
-      runner.close();
-      runner = null;
-    }
-    LOG.info("worker {} stopped", name);
-    return Future.succeededFuture();
+    Promise<Void> stopped = Promise.promise();
+    context.runOnContext(v -> {
+      if (runner != null) {
+        runner.close();
+        runner = null;
+      }
+      LOG.info("worker {} stopped", name);
+      stopped.complete();
+    });
+    return stopped.future();
   }
 }

@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.reload;
 
+import io.inferencegw.gateway.bench.PluginJarEditor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,41 +31,17 @@ final class PluginJars {
 
   private PluginJars() {}
 
-  /** A copy of {@code source} with manifest attributes replaced (e.g. a higher Plugin-Version). */
   static Path withManifest(Path source, Path target, Map<String, String> attributes)
       throws IOException {
-    try (JarFile in = new JarFile(source.toFile())) {
-      Manifest manifest = new Manifest(in.getManifest());
-      attributes.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
-      Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp), manifest)) {
-        Enumeration<JarEntry> entries = in.entries();
-        while (entries.hasMoreElements()) {
-          JarEntry e = entries.nextElement();
-          if (e.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME)) {
-            continue;
-          }
-          out.putNextEntry(new JarEntry(e.getName()));
-          try (InputStream data = in.getInputStream(e)) {
-            data.transferTo(out);
-          }
-          out.closeEntry();
-        }
-      }
-      return Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
+    return PluginJarEditor.withManifest(source, target, attributes);
   }
 
   static Path withVersion(Path source, Path target, String version) throws IOException {
-    return withManifest(source, target, Map.of("Plugin-Version", version));
+    return PluginJarEditor.withVersion(source, target, version);
   }
 
-  /** Deploys as operators should: copy to a hidden name, then rename atomically. */
   static Path deploy(Path jar, Path pluginsDir, String name) throws IOException {
-    Path tmp = pluginsDir.resolve("." + name + ".tmp");
-    Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
-    return Files.move(tmp, pluginsDir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    return PluginJarEditor.deploy(jar, pluginsDir, name);
   }
 
   /** A zip that is not a JAR: no manifest. */
