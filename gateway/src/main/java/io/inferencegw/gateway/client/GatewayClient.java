@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.common.GrpcStatus;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,17 +38,43 @@ public final class GatewayClient implements AutoCloseable {
   }
 
   public Future<ClassifyResponse> classify(ClassifyRequest request) {
-    return stub.classify(request);
+    return classify(request, 0);
   }
 
-  /** Classify with a gRPC deadline ({@code grpc-timeout}) of {@code timeoutMillis}. */
+  /**
+   * Classify with a gRPC deadline ({@code grpc-timeout}) of {@code timeoutMillis} (0: none). A
+   * call answered with an error status fails with {@link CallFailed}, which carries the status
+   * and the server's message.
+   */
   public Future<ClassifyResponse> classify(ClassifyRequest request, long timeoutMillis) {
     return grpc.request(address, ClassifierGrpcClient.Classify)
         .compose(
             req -> {
-              req.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-              return req.end(request).compose(v -> req.response().compose(resp -> resp.last()));
+              if (timeoutMillis > 0) {
+                req.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+              }
+              return req.end(request)
+                  .compose(v -> req.response())
+                  .compose(resp -> resp.last().recover(err -> {
+                    GrpcStatus status = resp.status();
+                    return Future.failedFuture(status != null && status != GrpcStatus.OK
+                        ? new CallFailed(status, resp.statusMessage()) : err);
+                  }));
             });
+  }
+
+  /** A call the gateway answered with an error status. */
+  public static final class CallFailed extends RuntimeException {
+    private final GrpcStatus status;
+
+    CallFailed(GrpcStatus status, String message) {
+      super(status + ": " + (message == null ? "" : message), null, false, false);
+      this.status = status;
+    }
+
+    public GrpcStatus status() {
+      return status;
+    }
   }
 
   public Future<ListModelsResponse> listModels() {

@@ -18,7 +18,10 @@ import io.inferencegw.proto.v1.RawImage;
 import io.inferencegw.proto.v1.VariantInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.client.InvalidStatusException;
+import io.inferencegw.proto.v1.ClassifierGrpcClient;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcErrorException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.junit5.VertxExtension;
@@ -87,8 +90,8 @@ class ClassifyEndToEndTest {
   private static GrpcStatus statusOf(Future<?> call) throws Exception {
     try {
       call.await(30, TimeUnit.SECONDS);
-    } catch (InvalidStatusException e) {
-      return e.actualStatus();
+    } catch (GatewayClient.CallFailed e) {
+      return e.status();
     } catch (GrpcErrorException e) {
       return e.status();
     }
@@ -189,6 +192,9 @@ class ClassifyEndToEndTest {
   @Test
   void unknownModelIsNotFound() throws Exception {
     assertEquals(GrpcStatus.NOT_FOUND, statusOf(client.classify(png("no-such-model", 0))));
+    GatewayClient.CallFailed unknown = org.junit.jupiter.api.Assertions.assertThrows(
+        GatewayClient.CallFailed.class, () -> call(png("no-such-model", 0)));
+    assertTrue(unknown.getMessage().contains("no-such-model"), unknown.getMessage());
     assertEquals(
         GrpcStatus.NOT_FOUND,
         statusOf(client.classify(png("fashion-lenet", 0).toBuilder().setVersion("999").build())));
@@ -200,6 +206,9 @@ class ClassifyEndToEndTest {
     ClassifyRequest empty =
         ClassifyRequest.newBuilder().setModel("fashion-lenet").setImage(ByteString.EMPTY).build();
     assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(empty)));
+    GatewayClient.CallFailed emptyError = org.junit.jupiter.api.Assertions.assertThrows(
+        GatewayClient.CallFailed.class, () -> call(empty));
+    assertTrue(emptyError.getMessage().contains("image is empty"), emptyError.getMessage());
     assertStillServes(2);
 
     byte[] garbage = new byte[5000];
@@ -265,6 +274,32 @@ class ClassifyEndToEndTest {
         gateway.models().resolve(SLOW, "").orElseThrow().queue().expiredBeforeCompute(),
         "removed by its timer, not by a batch");
     assertStillServes(10);
+  }
+
+  @Test
+  void aCancelledCallLeavesTheQueueBeforeItsBatchRuns(Vertx vertx) throws Exception {
+    var queue = gateway.models().resolve(SLOW, "").orElseThrow().queue();
+    GrpcClient grpc = GrpcClient.client(vertx);
+    try {
+      GrpcClientRequest<ClassifyRequest, ClassifyResponse> call =
+          grpc.request(SocketAddress.inetSocketAddress(gateway.port(), "localhost"),
+              ClassifierGrpcClient.Classify).await(10, TimeUnit.SECONDS);
+      call.end(png(SLOW, 50));
+      long t0 = System.nanoTime();
+      while (queue.size() == 0) {
+        Thread.sleep(5);
+      }
+      call.cancel();
+      while (queue.size() > 0) {
+        Thread.sleep(5);
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      // The slow model would only have taken it into a batch after a second.
+      assertTrue(millis < 800, "left the queue after " + millis + " ms");
+    } finally {
+      grpc.close();
+    }
+    assertStillServes(12);
   }
 
   @Test

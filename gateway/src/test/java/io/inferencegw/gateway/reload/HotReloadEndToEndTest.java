@@ -20,7 +20,6 @@ import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcErrorException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.junit5.VertxExtension;
@@ -92,8 +91,8 @@ class HotReloadEndToEndTest {
     try {
       call.await(30, TimeUnit.SECONDS);
       return GrpcStatus.OK;
-    } catch (InvalidStatusException e) {
-      return e.actualStatus();
+    } catch (GatewayClient.CallFailed e) {
+      return e.status();
     } catch (GrpcErrorException e) {
       return e.status();
     }
