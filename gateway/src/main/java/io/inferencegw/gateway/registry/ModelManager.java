@@ -223,11 +223,13 @@ public final class ModelManager {
    */
   public Optional<ServedModel> resolve(String name, String version) {
     ServedModel m = current.get(name);
-    if (version.isEmpty() || (m != null && version.equals(m.version()))) {
-      return Optional.ofNullable(m);
+    if (m != null && (version.isEmpty() || version.equals(m.version()))) {
+      return Optional.of(m);
     }
+    // A model being unloaded stays visible (as DRAINING) until it is gone, so that callers
+    // get UNAVAILABLE during the drain and NOT_FOUND only afterwards.
     return draining.stream()
-        .filter(d -> d.name().equals(name) && d.version().equals(version))
+        .filter(d -> d.name().equals(name) && (version.isEmpty() || d.version().equals(version)))
         .findFirst();
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.registry.LoadedPlugin;
@@ -67,7 +68,10 @@ class HotReloadEndToEndTest {
   }
 
   private void startGateway() throws Exception {
-    GatewayConfig config = ConfigLoader.loadBundled(plugins).withPort(0);
+    startGateway(ConfigLoader.loadBundled(plugins).withPort(0));
+  }
+
+  private void startGateway(GatewayConfig config) throws Exception {
     gateway = Gateway.start(vertx, config).await(60, TimeUnit.SECONDS);
     client = new GatewayClient(vertx, "localhost", gateway.port());
   }
@@ -216,9 +220,25 @@ class HotReloadEndToEndTest {
   @Test
   void aRemovedJarDrainsItsModelsThenTheyAreNotFound() throws Exception {
     PluginJars.deploy(PluginJars.LENET, plugins, "lenet.jar");
-    startGateway();
-    assertEquals(GrpcStatus.OK, statusOf(client.classify(request())));
+    // Batches wait a second, so the drain is long enough to observe.
+    GatewayConfig bundled = ConfigLoader.loadBundled(plugins).withPort(0);
+    startGateway(bundled.withModels(List.of(bundled.models().get(0).withBatching(
+        new BatchingConfig(64, 1_000_000, 64)))));
+    List<Future<ClassifyResponse>> queued = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      queued.add(client.classify(request()));
+    }
+    await("requests are queued", 5000,
+        () -> gateway.models().resolve("fashion-lenet", "").orElseThrow().queue().size() == 3);
     Files.delete(plugins.resolve("lenet.jar"));
+    await("the model is draining", 5000, () -> gateway.models().resolve("fashion-lenet", "")
+        .map(m -> m.state() == ModelState.DRAINING).orElse(false));
+    assertEquals(GrpcStatus.UNAVAILABLE, statusOf(client.classify(request())),
+        "a new request during the drain");
+    for (Future<ClassifyResponse> f : queued) {
+      assertEquals(10, f.await(10, TimeUnit.SECONDS).getPredictionsCount() * 2,
+          "queued requests finish during the drain");
+    }
     await("fashion-lenet is gone", 10_000,
         () -> gateway.models().resolve("fashion-lenet", "").isEmpty());
     assertEquals(GrpcStatus.NOT_FOUND, statusOf(client.classify(request())));
