@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     name = "gateway",
     mixinStandardHelpOptions = true,
     description = "Serves image-classification models over gRPC with dynamic batching.",
-    subcommands = {ClassifyCommand.class, LoadGenerator.class, SwapBenchmark.class})
+    subcommands = {ClassifyCommand.class, LoadGenerator.class, SwapBenchmark.class,
+        StreamLoadGenerator.class})
 public final class GatewayMain implements Callable<Integer> {
 
   @Option(names = "--config", description = "YAML config file (default: the bundled fashion-lenet)")

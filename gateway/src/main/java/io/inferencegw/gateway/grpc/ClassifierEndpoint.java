@@ -2,13 +2,11 @@ package io.inferencegw.gateway.grpc;
 
 import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.InferenceResult;
-import io.inferencegw.gateway.batching.ModelQueue;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ModelInput;
 import io.inferencegw.gateway.registry.ModelManager;
-import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.registry.PluginRegistry;
 import io.inferencegw.gateway.registry.ServedModel;
 import io.inferencegw.proto.v1.ClassifierGrpcService;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class ClassifierEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClassifierEndpoint.class);
-  static final int DEFAULT_TOP_K = 5;
 
   private final Vertx vertx;
   private final ModelManager models;
@@ -69,33 +66,25 @@ public final class ClassifierEndpoint {
     ServedModel model;
     ModelInput input;
     try {
-      model = route(req.getModel(), req.getVersion());
+      model = ModelRouting.route(models, req.getModel(), req.getVersion());
       input = RequestInputs.of(req, model.spec(), limits);
     } catch (GatewayException e) {
       reply(call, e);
       return;
     }
-    int topK = req.getTopK() == 0 ? DEFAULT_TOP_K : req.getTopK();
-    topK = Math.min(topK, model.spec().numClasses());
+    int topK = ModelRouting.topK(req.getTopK(), model);
     long timeoutMs = call.timeout();
     long deadline =
         timeoutMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : Long.MAX_VALUE;
     InferenceRequest request =
         new InferenceRequest(input, topK, req.getReturnLogits(), deadline, vertx.getOrCreateContext());
-    ModelQueue.Admission admission = model.queue().offer(request);
-    if (admission == ModelQueue.Admission.CLOSED && req.getVersion().isEmpty()) {
-      // The version closed between routing and admission (a swap): its successor takes it.
-      ServedModel next = models.resolve(req.getModel(), "").orElse(null);
-      if (next != null && next != model && next.spec().equals(model.spec())) {
-        model = next;
-        admission = model.queue().offer(request);
-      }
-    }
-    if (admission != ModelQueue.Admission.ADMITTED) {
-      reply(call, model.queue().rejection(admission));
+    ServedModel served;
+    try {
+      served = ModelRouting.admit(models, model, req.getVersion(), request);
+    } catch (GatewayException e) {
+      reply(call, e);
       return;
     }
-    ServedModel served = model;
     request
         .result()
         .onSuccess(result -> call.response().send(toResponse(req, served, result)))
@@ -118,27 +107,6 @@ public final class ClassifierEndpoint {
             request.fail(ErrorCode.CANCELLED, "cancelled by the client");
           }
         });
-  }
-
-  private ServedModel route(String name, String version) {
-    if (name.isEmpty()) {
-      throw GatewayException.invalid("request names no model");
-    }
-    ServedModel model =
-        models
-            .resolve(name, version)
-            .orElseThrow(
-                () ->
-                    new GatewayException(
-                        ErrorCode.NOT_FOUND,
-                        version.isEmpty()
-                            ? "model " + name + " is not served"
-                            : "model " + name + " has no version " + version));
-    if (model.state() != ModelState.READY) {
-      throw new GatewayException(
-          ErrorCode.UNAVAILABLE, "model " + name + " is " + model.state().name().toLowerCase());
-    }
-    return model;
   }
 
   private static ClassifyResponse toResponse(

@@ -1,6 +1,7 @@
 package io.inferencegw.gateway.stream;
 
 import io.inferencegw.gateway.core.GatewayException;
+import io.inferencegw.gateway.grpc.ModelRouting;
 import io.vertx.core.MultiMap;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,7 +36,7 @@ public record StreamParams(int topK, StreamPolicy policy, String version) {
 
   private static int topK(String value) {
     if (value == null) {
-      return io.inferencegw.gateway.grpc.ModelRouting.DEFAULT_TOP_K;
+      return ModelRouting.DEFAULT_TOP_K;
     }
     try {
       int k = Integer.parseInt(value);

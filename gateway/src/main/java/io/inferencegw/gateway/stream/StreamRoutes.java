@@ -65,7 +65,15 @@ public final class StreamRoutes {
     router.get("/v1/models/:model/stream").handler(this::openStream);
     router.get("/v1/streams").handler(ctx -> json(ctx, 200, streams.toJson()));
     router.get("/").handler(ctx -> ctx.redirect("/demo/"));
-    router.get("/demo").handler(ctx -> ctx.redirect("/demo/"));
+    // The page's relative links need the trailing slash; vertx-web would match "/demo/" to a
+    // plain "/demo" route too, so the redirect checks the exact path.
+    router.get("/demo/*").handler(ctx -> {
+      if (ctx.request().path().equals("/demo")) {
+        ctx.redirect("/demo/");
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/demo/*").handler(StaticHandler.create("webroot"));
   }
 

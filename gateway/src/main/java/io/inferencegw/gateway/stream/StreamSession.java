@@ -52,6 +52,7 @@ final class StreamSession {
     final ModelInput input;
     ServedModel model;
     InferenceRequest request; // the current attempt's, once admitted
+    boolean leftQueue; // known to have left the model queue: a worker took it into a batch
     long retryTimer = -1;
     int retries;
 
@@ -94,7 +95,8 @@ final class StreamSession {
     this.modelName = modelName;
     this.params = params;
     this.registry = registry;
-    this.stats = registry.register(modelName, params, String.valueOf(ws.remoteAddress()));
+    this.stats = registry.register(
+        modelName, params, ws.remoteAddress().hostAddress() + ":" + ws.remoteAddress().port());
     this.assembler = new MessageAssembler(config.maxMessageBytes(), MAX_CONTROL_BYTES);
     this.replies = new ReplySequencer(this::send);
   }
@@ -178,41 +180,64 @@ final class StreamSession {
     } catch (GatewayException e) {
       if (e.code() == ErrorCode.RESOURCE_EXHAUSTED && params.policy() == StreamPolicy.ALL) {
         retryLater(frame); // policy all computes every frame: wait for room, holding the socket
+      } else if (e.code() == ErrorCode.RESOURCE_EXHAUSTED && newest != null && supersede(newest)) {
+        newest = null;
+        submit(frame); // policy latest: the newer frame takes the waiting one's place
       } else {
         answer(frame, StreamReplies.error(frame.seq, e), false);
       }
       return;
     }
     frame.request = request;
-    stats.queued(inFlight.size());
     request.result().onComplete(ar -> onResult(frame, request, ar));
     if (params.policy() == StreamPolicy.LATEST) {
+      // The new frame is admitted first, so the stream never goes without a frame waiting.
       Frame previous = newest;
       newest = frame;
       if (previous != null) {
         supersede(previous);
       }
     }
+    updateQueued();
   }
 
   /**
    * Policy latest: the previous frame is answered skipped if it still waits in the queue. One
    * a worker has already taken into a batch cannot be taken back and is answered normally.
+   * Returns whether it was taken out of the queue.
    */
-  private void supersede(Frame previous) {
-    if (!inFlight.contains(previous) || !previous.model.queue().remove(previous.request)) {
-      return;
+  private boolean supersede(Frame previous) {
+    if (!inFlight.contains(previous)) {
+      return false;
+    }
+    if (!previous.model.queue().remove(previous.request)) {
+      previous.leftQueue = true;
+      return false;
     }
     // The request is ours to answer now; its late callback finds it no longer in flight.
     previous.request.fail(ErrorCode.CANCELLED, "superseded by a newer frame");
     inFlight.remove(previous);
-    stats.queued(inFlight.size());
     stats.answeredSkipped();
     replies.skip(previous.slot);
+    return true;
+  }
+
+  /**
+   * Counts for /v1/streams: frames not answered yet, and of those the ones still waiting in the
+   * model queue (policy latest keeps that to one).
+   */
+  private void updateQueued() {
+    int waiting = 0;
+    for (Frame f : inFlight) {
+      if (f.request != null && !f.leftQueue && f.request.isQueued()) {
+        waiting++;
+      }
+    }
+    stats.queued(inFlight.size(), waiting);
   }
 
   private void retryLater(Frame frame) {
-    stats.queued(inFlight.size());
+    updateQueued();
     long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(frame.retries++, 6));
     frame.retryTimer = vertx.setTimer(delay, id -> {
       frame.retryTimer = -1;
@@ -240,7 +265,7 @@ final class StreamSession {
 
   private void answer(Frame frame, String reply, boolean ok) {
     inFlight.remove(frame);
-    stats.queued(inFlight.size());
+    updateQueued();
     if (ok) {
       stats.answeredOk();
     } else {
@@ -298,7 +323,7 @@ final class StreamSession {
     inFlight.clear();
     newest = null;
     replies.close();
-    stats.queued(0);
+    stats.queued(0, 0);
     stats.removedOnDisconnect(removed);
     registry.unregister(stats);
   }

@@ -23,6 +23,7 @@ final class StreamStats {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger queuedHighWater = new AtomicInteger();
+  private final AtomicInteger waitingHighWater = new AtomicInteger();
   private final AtomicLong pauses = new AtomicLong();
   private final AtomicBoolean paused = new AtomicBoolean();
 
@@ -60,10 +61,17 @@ final class StreamStats {
     totals.errors.increment();
   }
 
-  /** Frames of this stream now admitted to its model and not answered (waiting or computing). */
-  void queued(int count) {
-    queued.set(count);
-    queuedHighWater.accumulateAndGet(count, Math::max);
+  /**
+   * Measured after each message and answer.
+   *
+   * @param unanswered frames of this stream the gateway holds: waiting in the model queue,
+   *     computing, waiting to retry, or answered on the worker and on their way back
+   * @param waiting of those, the frames still waiting in the model queue
+   */
+  void queued(int unanswered, int waiting) {
+    queued.set(unanswered);
+    queuedHighWater.accumulateAndGet(unanswered, Math::max);
+    waitingHighWater.accumulateAndGet(waiting, Math::max);
   }
 
   void removedOnDisconnect(int count) {
@@ -92,6 +100,7 @@ final class StreamStats {
         .put("queued", queued.get())
         .put("queued_high_water", queuedHighWater.get())
         .put("queued_bound", queuedBound)
+        .put("waiting_high_water", waitingHighWater.get())
         .put("paused", paused.get())
         .put("pauses", pauses.get());
   }
