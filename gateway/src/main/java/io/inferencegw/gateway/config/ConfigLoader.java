@@ -35,7 +35,8 @@ public final class ConfigLoader {
   private static final Set<String> STREAM_KEYS = Set.of("max_message_bytes", "max_queued_frames");
   private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
-      Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching");
+      Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching",
+          "intra_op_threads");
   private static final Set<String> BATCHING_KEYS =
       Set.of("max_batch_size", "max_queue_delay_us", "queue_capacity");
 
@@ -171,6 +172,7 @@ public final class ConfigLoader {
       devices = ds.stream().map(String::valueOf).toList();
     }
     int instances = intValue(m, "instances", 1, where);
+    int intraOpThreads = intValue(m, "intra_op_threads", 0, where);
     BatchingConfig batching = BatchingConfig.DEFAULT;
     if (m.containsKey("batching")) {
       Map<String, Object> b = asMap(m.get("batching"), where + ".batching");
@@ -182,7 +184,8 @@ public final class ConfigLoader {
               intValue(b, "queue_capacity", BatchingConfig.DEFAULT.queueCapacity(), where));
     }
     try {
-      return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching);
+      return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
+          intraOpThreads);
     } catch (ConfigException e) {
       throw new ConfigException(where + ": " + e.getMessage());
     }

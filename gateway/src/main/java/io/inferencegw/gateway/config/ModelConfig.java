@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param devices devices to place replicas on ({@code cpu}, {@code cuda:0}, ...)
  * @param instances replicas per device
  * @param batching dynamic batching settings
+ * @param intraOpThreads LibTorch threads per CPU replica; 0 means the cores divided among this
+ *     model's CPU replicas. Small networks run best on 1: splitting each tiny op across threads
+ *     costs more than it saves, and on busy cores every op waits for the slowest thread.
  */
 public record ModelConfig(
     String name,
@@ -24,7 +27,13 @@ public record ModelConfig(
     Optional<ResourceRef> labels,
     List<String> devices,
     int instances,
-    BatchingConfig batching) {
+    BatchingConfig batching,
+    int intraOpThreads) {
+
+  public ModelConfig(String name, String family, String variant, ResourceRef weights,
+      Optional<ResourceRef> labels, List<String> devices, int instances, BatchingConfig batching) {
+    this(name, family, variant, weights, labels, devices, instances, batching, 0);
+  }
 
   public ModelConfig {
     Objects.requireNonNull(name, "name");
@@ -41,21 +50,35 @@ public record ModelConfig(
             "model " + name + ": device '" + d + "' is not 'cpu' or 'cuda:N'");
       }
     }
+    if (intraOpThreads < 0) {
+      throw new ConfigException("model " + name + ": intra_op_threads must not be negative");
+    }
     if (instances < 1) {
       throw new ConfigException("model " + name + ": instances must be at least 1");
     }
   }
 
+  /** LibTorch intra-op threads for each CPU replica, with the default resolved. */
+  public int cpuThreadsPerReplica() {
+    if (intraOpThreads > 0) {
+      return intraOpThreads;
+    }
+    long cpuReplicas = devices.stream().filter("cpu"::equals).count() * instances;
+    return (int) Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, cpuReplicas));
+  }
+
   public ModelConfig withBatching(BatchingConfig newBatching) {
-    return new ModelConfig(name, family, variant, weights, labels, devices, instances, newBatching);
+    return new ModelConfig(name, family, variant, weights, labels, devices, instances, newBatching,
+        intraOpThreads);
   }
 
   public ModelConfig withName(String newName) {
-    return new ModelConfig(newName, family, variant, weights, labels, devices, instances, batching);
+    return new ModelConfig(newName, family, variant, weights, labels, devices, instances, batching,
+        intraOpThreads);
   }
 
   public ModelConfig withPlacement(List<String> newDevices, int newInstances) {
     return new ModelConfig(
-        name, family, variant, weights, labels, newDevices, newInstances, batching);
+        name, family, variant, weights, labels, newDevices, newInstances, batching, intraOpThreads);
   }
 }

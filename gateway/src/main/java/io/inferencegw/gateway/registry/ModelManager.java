@@ -174,6 +174,10 @@ public final class ModelManager {
         String workerName = config.name() + "/v" + version + "@" + device + "#" + i;
         Supplier<BatchRunner> replica =
             () -> {
+              if (device.equals("cpu")) {
+                // OpenMP thread count is per calling thread: this sets it for this worker only.
+                org.bytedeco.pytorch.global.torch.set_num_threads(config.cpuThreadsPerReplica());
+              }
               ClassifierModule network = loaded.family().build(spec.name());
               try {
                 inputs.weights().loadInto(network);

@@ -38,6 +38,7 @@ class ConfigLoaderTest {
                     labels: labels.txt
                     devices: [cpu, "cuda:1"]
                     instances: 2
+                    intra_op_threads: 3
                     batching: {max_batch_size: 8, max_queue_delay_us: 500, queue_capacity: 64}
                 """),
             Path.of("default-plugins"));
@@ -46,6 +47,7 @@ class ConfigLoaderTest {
     ModelConfig m = cfg.models().get(0);
     assertEquals(List.of("cpu", "cuda:1"), m.devices());
     assertEquals(2, m.instances());
+    assertEquals(3, m.cpuThreadsPerReplica());
     assertEquals(new BatchingConfig(8, 500, 64), m.batching());
     assertEquals(dir.resolve("w.safetensors"), m.weights().path().orElseThrow());
     assertEquals(dir.resolve("labels.txt"), m.labels().orElseThrow().path().orElseThrow());
@@ -62,6 +64,7 @@ class ConfigLoaderTest {
     ModelConfig m = cfg.models().get(0);
     assertEquals(List.of("cpu"), m.devices());
     assertEquals(1, m.instances());
+    assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), m.cpuThreadsPerReplica());
     assertEquals(BatchingConfig.DEFAULT, m.batching());
     assertTrue(m.labels().isEmpty());
   }
