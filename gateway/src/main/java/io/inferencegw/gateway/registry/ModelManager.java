@@ -178,7 +178,7 @@ public final class ModelManager {
                 // OpenMP thread count is per calling thread: this sets it for this worker only.
                 org.bytedeco.pytorch.global.torch.set_num_threads(config.cpuThreadsPerReplica());
               }
-              ClassifierModule network = loaded.family().build(spec.name());
+              ClassifierModule network = loaded.family().buildForLoading(spec.name());
               try {
                 inputs.weights().loadInto(network);
                 return new BatchRunner(config.name(), version, spec, network, device,

@@ -45,14 +45,29 @@ class ServedFamiliesEndToEndTest {
     return Stream.of(
         Arguments.of("alexnet", "alexnet"),
         Arguments.of("vgg", "vgg11"),
-        Arguments.of("squeezenet", "squeezenet1_1"));
+        Arguments.of("squeezenet", "squeezenet1_1"),
+        Arguments.of("googlenet", "googlenet"),
+        Arguments.of("inception", "inception_v3"),
+        Arguments.of("resnet", "resnet18"),
+        Arguments.of("wide_resnet", "wide_resnet50_2"),
+        Arguments.of("resnext", "resnext50_32x4d"),
+        Arguments.of("densenet", "densenet121"),
+        Arguments.of("mobilenet", "mobilenet_v3_small"),
+        Arguments.of("efficientnet", "efficientnet_b0"),
+        Arguments.of("shufflenet", "shufflenet_v2_x0_5"),
+        Arguments.of("mnasnet", "mnasnet0_5"),
+        Arguments.of("regnet", "regnet_x_400mf"),
+        Arguments.of("vit", "vit_b_32"),
+        Arguments.of("swin", "swin_t"),
+        Arguments.of("convnext", "convnext_tiny"));
   }
 
   @ParameterizedTest(name = "{0}/{1}")
   @MethodSource("families")
   void servedLogitsMatchTheReference(String family, String variant, Vertx vertx) throws Exception {
     TorchvisionOracle oracle = TorchvisionOracle.require();
-    try (ReferenceRun ref = oracle.run(Reference.torchvision(variant), List.of(3, 224, 224));
+    int size = variant.equals("inception_v3") ? 299 : 224;
+    try (ReferenceRun ref = oracle.run(Reference.torchvision(variant), List.of(3, size, size));
         SafetensorsReader inputs = SafetensorsReader.open(ref.input());
         SafetensorsReader logits = SafetensorsReader.open(ref.logits())) {
       ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(ref.weights()),
@@ -63,7 +78,7 @@ class ServedFamiliesEndToEndTest {
       try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
         float[] input = floats(inputs.bytes(inputs.names().get(0)));
         float[] expected = floats(logits.bytes(logits.names().get(0)));
-        int perImage = 3 * 224 * 224;
+        int perImage = 3 * size * size;
         int classes = expected.length / 2;
         for (int row = 0; row < 2; row++) {
           ByteBuffer data = ByteBuffer.allocate(perImage * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -72,7 +87,7 @@ class ServedFamiliesEndToEndTest {
           }
           ClassifyRequest req = ClassifyRequest.newBuilder()
               .setModel(variant)
-              .setTensor(Tensor.newBuilder().addShape(3).addShape(224).addShape(224)
+              .setTensor(Tensor.newBuilder().addShape(3).addShape(size).addShape(size)
                   .setData(ByteString.copyFrom(data.array())))
               .setReturnLogits(true)
               .build();

@@ -27,6 +27,18 @@ public interface ModelFamily extends ExtensionPoint {
    */
   ClassifierModule build(String variant);
 
+  /**
+   * Builds the network to load a checkpoint into right away (every parameter and buffer is then
+   * overwritten, e.g. by {@code WeightLoader.loadStrict}): a family may skip its own weight
+   * initialisation here, which takes seconds for the largest networks. Same structure as
+   * {@link #build}, which is what this default does.
+   *
+   * @throws IllegalArgumentException if the family has no such variant
+   */
+  default ClassifierModule buildForLoading(String variant) {
+    return build(variant);
+  }
+
   default Optional<VariantSpec> variant(String variant) {
     return variants().stream().filter(v -> v.name().equals(variant)).findFirst();
   }

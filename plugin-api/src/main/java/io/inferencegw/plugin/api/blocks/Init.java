@@ -1,7 +1,12 @@
 package io.inferencegw.plugin.api.blocks;
 
+import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
+import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -38,6 +43,76 @@ public final class Init {
   public static void constant(Tensor t, double value) {
     try (PointerScope scope = new PointerScope()) {
       torch.constant_(t, new Scalar(value));
+    }
+  }
+
+  /** {@code zeros_(t)}. */
+  public static void zeros(Tensor t) {
+    constant(t, 0);
+  }
+
+  /** {@code xavier_uniform_(w)} (gain 1): U(+-sqrt(6 / (fan_in + fan_out))). */
+  public static void xavierUniform(Tensor weight) {
+    double bound = Math.sqrt(6.0 / (fanIn(weight) + fanOut(weight)));
+    try (PointerScope scope = new PointerScope()) {
+      torch.uniform_(weight, -bound, bound);
+    }
+  }
+
+  /** {@code trunc_normal_(t, std=std)}: N(0, std^2) truncated to the absolute bounds [-2, 2]. */
+  public static void truncNormal(Tensor t, double std) {
+    truncNormal(t, 0, std, -2, 2);
+  }
+
+  /**
+   * {@code trunc_normal_(t, mean, std, a, b)}, PyTorch's inverse-CDF method: uniform between the
+   * CDF values of the bounds, mapped back through the inverse error function, then clamped.
+   */
+  public static void truncNormal(Tensor t, double mean, double std, double a, double b) {
+    double lower = normalCdf((a - mean) / std);
+    double upper = normalCdf((b - mean) / std);
+    try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+      torch.uniform_(t, 2 * lower - 1, 2 * upper - 1);
+      t.erfinv_();
+      t.mul_(new Scalar(std * Math.sqrt(2.0)));
+      t.add_(new Scalar(mean));
+      t.clamp_(new ScalarOptional(new Scalar(a)), new ScalarOptional(new Scalar(b)));
+    }
+  }
+
+  /** Standard normal CDF via erf (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */
+  static double normalCdf(double x) {
+    double z = Math.abs(x) / Math.sqrt(2.0);
+    double k = 1.0 / (1.0 + 0.3275911 * z);
+    double poly = k * (0.254829592 + k * (-0.284496736 + k * (1.421413741
+        + k * (-1.453152027 + k * 1.061405429))));
+    double erf = 1.0 - poly * Math.exp(-z * z);
+    return 0.5 * (1.0 + Math.copySign(erf, x));
+  }
+
+  /**
+   * The loop over {@code self.modules()} at the end of torchvision's MobileNet, EfficientNet,
+   * MNASNet and RegNet constructors: every convolution weight {@code kaiming_normal_(mode=
+   * "fan_out")} (N(0, 2 / (out * kh * kw)), groups not counted, as PyTorch's fan), every linear
+   * weight as {@code linearWeight} says, every bias 0, and norm weights 1 (LibTorch's default,
+   * left as is). Layers are told apart by the rank of their weight: 4 a convolution, 2 a linear
+   * layer, 1 a norm; every bias of those networks (convolution, linear or norm) starts at 0.
+   */
+  public static void convolutionsAndLinears(Module module, Consumer<Tensor> linearWeight) {
+    try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+      StringTensorDict params = module.named_parameters(true);
+      for (long i = 0; i < params.size(); i++) {
+        var item = params.get(i);
+        String name = item.key().getString();
+        Tensor p = item.value();
+        if (name.endsWith("bias")) {
+          zeros(p);
+        } else if (p.dim() == 4) {
+          kaimingNormalFanOut(p);
+        } else if (p.dim() == 2) {
+          linearWeight.accept(p);
+        }
+      }
     }
   }
 

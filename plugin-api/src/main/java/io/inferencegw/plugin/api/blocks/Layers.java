@@ -7,8 +7,12 @@ import org.bytedeco.pytorch.BatchNormOptions;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.DropoutImpl;
+import org.bytedeco.pytorch.LayerNormImpl;
+import org.bytedeco.pytorch.LayerNormOptions;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.LinearOptions;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.LongVector;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -81,6 +85,14 @@ public final class Layers {
     return new LinearImpl(options);
   }
 
+  /** {@code nn.LayerNorm(features, eps)} over the last dimension, with weight and bias. */
+  public static LayerNormImpl layerNorm(int features, double eps) {
+    // new long[] {...}: LongVector(long n) would be a vector of n zeros
+    LayerNormOptions options = new LayerNormOptions(new LongVector(new long[] {features}));
+    options.eps().put(eps);
+    return new LayerNormImpl(options);
+  }
+
   /** {@code nn.Dropout(p)}: the identity in eval mode. */
   public static DropoutImpl dropout(double p) {
     return new DropoutImpl(p);
@@ -101,6 +113,26 @@ public final class Layers {
         "MaxPool2d(kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding
             + ", ceil_mode=" + (ceilMode ? "True" : "False") + ")",
         x -> torch.max_pool2d(x, k, s, p, d, ceilMode));
+  }
+
+  /**
+   * {@code nn.AvgPool2d(kernel, stride, padding, count_include_pad=countIncludePad)}, square,
+   * floor mode. Torchvision's Inception v3 pools with {@code F.avg_pool2d(x, 3, 1, 1)} (padding
+   * counted); timm's Inception v4 and Inception-ResNet v2 with {@code count_include_pad=False}.
+   */
+  public static Functional avgPool2d(int kernel, int stride, int padding,
+      boolean countIncludePad) {
+    long[] k = {kernel, kernel};
+    long[] s = {stride, stride};
+    long[] p = {padding, padding};
+    return new Functional(
+        "AvgPool2d(kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding
+            + ", count_include_pad=" + (countIncludePad ? "True" : "False") + ")",
+        x -> {
+          try (LongOptional noDivisor = new LongOptional()) {
+            return torch.avg_pool2d(x, k, s, p, false, countIncludePad, noDivisor);
+          }
+        });
   }
 
   /** {@code nn.AdaptiveAvgPool2d((height, width))}. */

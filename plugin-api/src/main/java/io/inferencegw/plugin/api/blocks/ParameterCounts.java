@@ -24,8 +24,18 @@ public final class ParameterCounts {
     return 2 * features;
   }
 
+  /** {@code nn.LayerNorm(features)} (or LayerNorm2d): weight and bias. */
+  public static long layerNorm(long features) {
+    return 2 * features;
+  }
+
   /** {@code nn.Linear(in, out)} with a bias. */
   public static long linear(long in, long out) {
     return in * out + out;
+  }
+
+  /** {@code nn.Linear(in, out, bias=bias)}. */
+  public static long linear(long in, long out, boolean bias) {
+    return in * out + (bias ? out : 0);
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.DropoutImpl;
+import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -61,6 +62,11 @@ public class Sequential extends Module implements Layer {
 
   public Sequential add(LinearImpl linear) {
     add(linear, linear::forward, "Linear");
+    return this;
+  }
+
+  public Sequential add(LayerNormImpl norm) {
+    add(norm, norm::forward, "LayerNorm");
     return this;
   }
 

@@ -33,6 +33,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Checks a family's variants against their PyTorch reference. See the package documentation
  * for how a plugin uses it; {@link FamilyParityTest} wraps it for JUnit.
  *
+ * <p>Both checks build the variant with {@link ModelFamily#buildForLoading}, as the weights
+ * are either not looked at or all replaced by the reference's.
+ *
  * <p>Structure: the built variant's {@link StateDict} has the reference state_dict's keys in the
  * same order with the same shapes and dtypes, and its parameter count, the catalog's
  * {@link VariantSpec#parameters()} and the reference's {@code sum(p.numel())} are equal.
@@ -76,7 +79,7 @@ public final class ParityHarness {
    */
   public void assertSameStructure(String variant) {
     VariantSpec spec = family.requireVariant(variant);
-    try (ClassifierModule model = family.build(variant)) {
+    try (ClassifierModule model = family.buildForLoading(variant)) {
       assertEquals(spec.parameters(), StateDict.parameterCount(model),
           variant + ": catalog parameter count vs the built module");
       TorchvisionOracle oracle = TorchvisionOracle.require();
@@ -105,14 +108,51 @@ public final class ParityHarness {
     TorchvisionOracle oracle = TorchvisionOracle.require();
     Reference reference = references.apply(variant);
     ParityResult result;
-    try (ReferenceRun run = oracle.run(reference, spec.inputShape());
-        ClassifierModule model = family.build(variant);
+    try (ReferenceRun run = oracle.run(reference, spec.inputShape())) {
+      result = measure(variant, reference.label(), run.structure(), run.weights(), run.input(),
+          run.logits());
+    }
+    System.out.println("PARITY " + result.tableRow());
+    return result;
+  }
+
+  /**
+   * The numerical check against reference files that parity_reference.py wrote outside this
+   * build, for a reference the build cannot run itself (a timm model, say): {@code dir} holds
+   * {@code structure.json}, {@code weights.safetensors}, {@code input.safetensors} (whose shape
+   * must be the variant's input) and {@code logits.safetensors}. The files are left in place.
+   */
+  public ParityResult assertSameLogits(String variant, Path dir) {
+    ReferenceStructure structure = ReferenceStructure.read(dir.resolve("structure.json"));
+    ParityResult result = measure(variant, structure.label(), structure,
+        dir.resolve("weights.safetensors"), dir.resolve("input.safetensors"),
+        dir.resolve("logits.safetensors"));
+    System.out.println("PARITY " + result.tableRow());
+    result.appendTo(RESULTS);
+    assertTrue(result.passed(), () -> variant + ": " + result.tableRow());
+    return result;
+  }
+
+  /**
+   * The structural check against a reference structure from elsewhere, e.g. a
+   * {@code structure.json} committed with the tests because the reference (timm) is not
+   * available to the build.
+   */
+  public static void assertSameStructure(
+      String variant, ClassifierModule model, ReferenceStructure reference) {
+    assertStructure(variant, model, reference);
+  }
+
+  private ParityResult measure(String variant, String label, ReferenceStructure structure,
+      Path weights, Path inputFile, Path logitsFile) {
+    VariantSpec spec = family.requireVariant(variant);
+    try (ClassifierModule model = family.buildForLoading(variant);
         PointerScope scope = new PointerScope()) {
-      assertStructure(variant, model, run.structure());
-      WeightLoader.loadStrict(model, run.weights());
+      assertStructure(variant, model, structure);
+      WeightLoader.loadStrict(model, weights);
       model.eval();
-      Tensor input = read(run.input(), "input");
-      float[] expected = toFloats(read(run.logits(), "logits"));
+      Tensor input = read(inputFile, "input");
+      float[] expected = toFloats(read(logitsFile, "logits"));
       Tensor logits;
       try (InferenceMode guard = new InferenceMode()) {
         logits = model.forward(input);
@@ -120,11 +160,9 @@ public final class ParityHarness {
       int rows = (int) input.size(0);
       assertEquals(List.of((long) rows, (long) spec.numClasses()),
           Arrays.stream(logits.sizes().vec().get()).boxed().toList(), variant + ": logits shape");
-      result = compare(variant, reference.label(), StateDict.parameterCount(model),
+      return compare(variant, label, StateDict.parameterCount(model),
           expected, toFloats(logits), rows, spec.numClasses());
     }
-    System.out.println("PARITY " + result.tableRow());
-    return result;
   }
 
   private synchronized Map<String, ReferenceStructure> structures(TorchvisionOracle oracle) {

@@ -1,0 +1,118 @@
+package io.inferencegw.plugins.resnet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.PreprocessSpec;
+import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
+import io.inferencegw.plugin.api.StateDict;
+import io.inferencegw.plugin.api.VariantSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.pf4j.Extension;
+
+class ResnetFamilyTest {
+
+  private final ResnetFamily family = new ResnetFamily();
+
+  @Test
+  void catalogHasTorchvisionsVariantsParameterCountsAndTransforms() {
+    // ResNet*_Weights.DEFAULT.meta["num_params"] in torchvision 0.14
+    Map<String, Long> expected = new LinkedHashMap<>();
+    expected.put("resnet18", 11_689_512L);
+    expected.put("resnet34", 21_797_672L);
+    expected.put("resnet50", 25_557_032L);
+    expected.put("resnet101", 44_549_160L);
+    expected.put("resnet152", 60_192_808L);
+    Map<String, Long> actual = new LinkedHashMap<>();
+    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
+    assertEquals(expected, actual);
+    for (VariantSpec v : family.variants()) {
+      assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
+      assertEquals(1000, v.numClasses(), v.name());
+      // IMAGENET1K_V1 for 18/34 (resize 256), IMAGENET1K_V2 for the others (resize 232)
+      int resize = v.name().equals("resnet18") || v.name().equals("resnet34") ? 256 : 232;
+      assertEquals(PreprocessSpec.imagenet(resize, 224, Interpolation.BILINEAR), v.preprocess(),
+          v.name());
+    }
+  }
+
+  @Test
+  void depthInTheNameCountsTheWeightLayers() {
+    for (ResnetFamily.Config c : ResnetFamily.CONFIGS) {
+      int perBlock = c.network().block().expansion() == 1 ? 2 : 3;
+      int blocks = c.network().layers().stream().mapToInt(Integer::intValue).sum();
+      assertEquals(Integer.parseInt(c.name().replace("resnet", "")), blocks * perBlock + 2,
+          c.name());
+    }
+  }
+
+  @Test
+  void freshNetworksAreInitialisedLikeTorchvision() {
+    torch.manual_seed(3);
+    try (ClassifierModule model = family.build("resnet50");
+        PointerScope scope = new PointerScope()) {
+      Map<String, Tensor> sd = StateDict.of(model);
+      // layer3.0.conv2: 3x3, 256 -> 256: kaiming_normal_(fan_out) = N(0, 2 / (256 * 9))
+      assertEquals(Math.sqrt(2.0 / (256 * 9)),
+          sd.get("layer3.0.conv2.weight").std().item_double(), 1e-3);
+      assertEquals(1, sd.get("layer3.0.bn3.weight").min().item_double(), 0);
+      assertEquals(0, sd.get("layer3.0.bn3.bias").abs().max().item_double(), 0);
+      assertEquals(List.of(1024L, 512L, 1L, 1L), shape(sd.get("layer3.0.downsample.0.weight")));
+    }
+  }
+
+  @Test
+  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
+    try (ClassifierModule model = family.build("resnet18");
+        PointerScope scope = new PointerScope();
+        InferenceMode guard = new InferenceMode()) {
+      model.eval();
+      // the adaptive pool takes any size the five strides leave at least 1x1
+      Tensor x = torch.randn(2, 3, 64, 80);
+      Tensor logits = model.forward(x);
+      assertEquals(List.of(2L, 1000L), shape(logits));
+      assertTrue(torch.isfinite(logits).all().item_bool());
+      assertTrue(torch.equal(logits, model.forward(x)));
+    }
+  }
+
+  @Test
+  void unknownVariantIsRejectedWithTheKnownNames() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> family.build("resnet200"));
+    assertTrue(e.getMessage().contains("resnet152"), e.getMessage());
+  }
+
+  @Test
+  void familyIsAnIndexedPf4jExtension() throws IOException {
+    assertTrue(ResnetFamily.class.isAnnotationPresent(Extension.class));
+    List<String> indexed = new ArrayList<>();
+    for (URL url : Collections.list(
+        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
+      try (InputStream in = url.openStream()) {
+        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+      }
+    }
+    assertTrue(indexed.contains(ResnetFamily.class.getName()), indexed.toString());
+  }
+
+  private static List<Long> shape(Tensor t) {
+    return Arrays.stream(t.sizes().vec().get()).boxed().toList();
+  }
+}

@@ -1,0 +1,138 @@
+package io.inferencegw.plugins.vit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.PreprocessSpec;
+import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
+import io.inferencegw.plugin.api.StateDict;
+import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.blocks.MultiheadSelfAttention;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.pf4j.Extension;
+
+class VitFamilyTest {
+
+  private final VitFamily family = new VitFamily();
+
+  @Test
+  void catalogHasTorchvisionsVariantsParameterCountsAndPreprocessing() {
+    // ViT_*_Weights meta["num_params"] in torchvision 0.14 for the 224x224 builds
+    // (IMAGENET1K_V1; for H/14 IMAGENET1K_SWAG_LINEAR_V1)
+    Map<String, Long> expected = new LinkedHashMap<>();
+    expected.put("vit_b_16", 86_567_656L);
+    expected.put("vit_b_32", 88_224_232L);
+    expected.put("vit_l_16", 304_326_632L);
+    expected.put("vit_l_32", 306_535_400L);
+    expected.put("vit_h_14", 632_045_800L);
+    Map<String, Long> actual = new LinkedHashMap<>();
+    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
+    assertEquals(expected, actual);
+    Map<String, PreprocessSpec> preprocess = Map.of(
+        "vit_b_16", PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR),
+        "vit_b_32", PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR),
+        "vit_l_16", PreprocessSpec.imagenet(242, 224, Interpolation.BILINEAR),
+        "vit_l_32", PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR),
+        "vit_h_14", PreprocessSpec.imagenet(224, 224, Interpolation.BICUBIC));
+    for (VariantSpec v : family.variants()) {
+      assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
+      assertEquals(1000, v.numClasses(), v.name());
+      assertEquals(preprocess.get(v.name()), v.preprocess(), v.name());
+    }
+  }
+
+  @Test
+  void freshNetworksAreInitialisedLikeTorchvision() {
+    torch.manual_seed(5);
+    try (ClassifierModule model = family.build("vit_b_32");
+        PointerScope scope = new PointerScope()) {
+      Map<String, Tensor> sd = StateDict.of(model);
+      assertEquals(0, sd.get("class_token").abs().max().item_double(), 0);
+      assertEquals(0.02, sd.get("encoder.pos_embedding").std().item_double(), 1e-3);
+      assertEquals(Math.sqrt(1.0 / (3 * 32 * 32)), sd.get("conv_proj.weight").std().item_double(),
+          1e-3);
+      String block = "encoder.layers.encoder_layer_3.";
+      double xavier = Math.sqrt(6.0 / (768 + 3 * 768));
+      Tensor inProj = sd.get(block + "self_attention.in_proj_weight");
+      assertTrue(inProj.abs().max().item_double() <= xavier);
+      assertTrue(inProj.abs().max().item_double() > 0.99 * xavier);
+      assertEquals(0, sd.get(block + "self_attention.in_proj_bias").abs().max().item_double(), 0);
+      assertEquals(0, sd.get(block + "self_attention.out_proj.bias").abs().max().item_double(), 0);
+      assertTrue(sd.get(block + "mlp.0.bias").abs().max().item_double() < 1e-5);
+      assertEquals(0, sd.get("heads.head.weight").abs().max().item_double(), 0);
+    }
+  }
+
+  @Test
+  void selfAttentionMatchesTheExplicitSoftmaxFormula() {
+    MultiheadSelfAttention attention = new MultiheadSelfAttention(16, 4);
+    try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+      Tensor x = torch.randn(2, 5, 16);
+      Tensor qkv = torch.linear(x, attention.inProjWeight(), attention.inProjBias());
+      var chunks = qkv.chunk(3, -1);
+      Tensor q = chunks.get(0).view(2, 5, 4, 4).transpose(1, 2);
+      Tensor k = chunks.get(1).view(2, 5, 4, 4).transpose(1, 2);
+      Tensor v = chunks.get(2).view(2, 5, 4, 4).transpose(1, 2);
+      Tensor scores = torch.matmul(q, k.transpose(-2, -1)).div(new org.bytedeco.pytorch.Scalar(2.0));
+      Tensor attended = torch.matmul(torch.softmax(scores, -1), v).transpose(1, 2).reshape(2, 5, 16);
+      Tensor expected = attention.outProj().forward(attended);
+      assertTrue(torch.allclose(expected, attention.forward(x), 1e-5, 1e-6, false));
+    }
+  }
+
+  @Test
+  void forwardGivesFiniteDeterministicLogitsAndRejectsOtherSizes() {
+    try (ClassifierModule model = family.build("vit_b_32");
+        PointerScope scope = new PointerScope();
+        InferenceMode guard = new InferenceMode()) {
+      model.eval();
+      Tensor x = torch.randn(3, 3, 224, 224);
+      Tensor logits = model.forward(x);
+      assertEquals(List.of(3L, 1000L), shape(logits));
+      assertTrue(torch.isfinite(logits).all().item_bool());
+      assertTrue(torch.equal(logits, model.forward(x)));
+      assertThrows(IllegalArgumentException.class,
+          () -> model.forward(torch.randn(1, 3, 256, 256)));
+    }
+  }
+
+  @Test
+  void unknownVariantIsRejectedWithTheKnownNames() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> family.build("vit_g_14"));
+    assertTrue(e.getMessage().contains("vit_h_14"), e.getMessage());
+  }
+
+  @Test
+  void familyIsAnIndexedPf4jExtension() throws IOException {
+    assertTrue(VitFamily.class.isAnnotationPresent(Extension.class));
+    List<String> indexed = new ArrayList<>();
+    for (URL url : Collections.list(
+        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
+      try (InputStream in = url.openStream()) {
+        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+      }
+    }
+    assertTrue(indexed.contains(VitFamily.class.getName()), indexed.toString());
+  }
+
+  private static List<Long> shape(Tensor t) {
+    return Arrays.stream(t.sizes().vec().get()).boxed().toList();
+  }
+}

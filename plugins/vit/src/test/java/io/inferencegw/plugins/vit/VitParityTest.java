@@ -1,0 +1,14 @@
+package io.inferencegw.plugins.vit;
+
+import io.inferencegw.plugin.api.parity.FamilyParityTest;
+
+/**
+ * Every ViT variant against torchvision's: structure always, logits for vit_b_16 by default and
+ * for all five with {@code -Dparity=all} (vit_h_14 has 632M parameters: minutes and ~8 GB).
+ */
+class VitParityTest extends FamilyParityTest {
+
+  VitParityTest() {
+    super(new VitFamily(), "vit_b_16");
+  }
+}

@@ -1,0 +1,104 @@
+package io.inferencegw.plugins.wide_resnet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.PreprocessSpec;
+import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
+import io.inferencegw.plugin.api.StateDict;
+import io.inferencegw.plugin.api.VariantSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.pf4j.Extension;
+
+class WideResnetFamilyTest {
+
+  private final WideResnetFamily family = new WideResnetFamily();
+
+  @Test
+  void catalogHasTorchvisionsVariantsParameterCountsAndTransforms() {
+    // Wide_ResNet*_Weights.DEFAULT.meta["num_params"] in torchvision 0.14
+    Map<String, Long> expected = new LinkedHashMap<>();
+    expected.put("wide_resnet50_2", 68_883_240L);
+    expected.put("wide_resnet101_2", 126_886_696L);
+    Map<String, Long> actual = new LinkedHashMap<>();
+    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
+    assertEquals(expected, actual);
+    for (VariantSpec v : family.variants()) {
+      assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
+      assertEquals(1000, v.numClasses(), v.name());
+      assertEquals(PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR), v.preprocess(),
+          v.name());
+    }
+  }
+
+  @Test
+  void onlyTheInnerConvolutionsAreTwiceAsWideAsResNets() {
+    torch.manual_seed(4);
+    try (ClassifierModule model = family.build("wide_resnet50_2");
+        PointerScope scope = new PointerScope()) {
+      Map<String, Tensor> sd = StateDict.of(model);
+      // resnet50: layer1.0.conv2 64->64, conv3 64->256; here the inner width doubles
+      assertEquals(List.of(128L, 64L, 1L, 1L), shape(sd.get("layer1.0.conv1.weight")));
+      assertEquals(List.of(128L, 128L, 3L, 3L), shape(sd.get("layer1.0.conv2.weight")));
+      assertEquals(List.of(256L, 128L, 1L, 1L), shape(sd.get("layer1.0.conv3.weight")));
+      assertEquals(List.of(1000L, 2048L), shape(sd.get("fc.weight")));
+      // torchvision's init: kaiming_normal_(fan_out); layer4.1.conv2 is 3x3, 1024 -> 1024
+      assertEquals(Math.sqrt(2.0 / (1024 * 9)),
+          sd.get("layer4.1.conv2.weight").std().item_double(), 1e-3);
+    }
+  }
+
+  @Test
+  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
+    try (ClassifierModule model = family.build("wide_resnet50_2");
+        PointerScope scope = new PointerScope();
+        InferenceMode guard = new InferenceMode()) {
+      model.eval();
+      Tensor x = torch.randn(2, 3, 64, 64);
+      Tensor logits = model.forward(x);
+      assertEquals(List.of(2L, 1000L), shape(logits));
+      assertTrue(torch.isfinite(logits).all().item_bool());
+      assertTrue(torch.equal(logits, model.forward(x)));
+    }
+  }
+
+  @Test
+  void unknownVariantIsRejectedWithTheKnownNames() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> family.build("wide_resnet50_4"));
+    assertTrue(e.getMessage().contains("wide_resnet101_2"), e.getMessage());
+  }
+
+  @Test
+  void familyIsAnIndexedPf4jExtension() throws IOException {
+    assertTrue(WideResnetFamily.class.isAnnotationPresent(Extension.class));
+    List<String> indexed = new ArrayList<>();
+    for (URL url : Collections.list(
+        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
+      try (InputStream in = url.openStream()) {
+        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+      }
+    }
+    assertTrue(indexed.contains(WideResnetFamily.class.getName()), indexed.toString());
+  }
+
+  private static List<Long> shape(Tensor t) {
+    return Arrays.stream(t.sizes().vec().get()).boxed().toList();
+  }
+}
