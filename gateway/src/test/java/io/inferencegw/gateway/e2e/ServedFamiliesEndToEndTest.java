@@ -46,8 +46,6 @@ class ServedFamiliesEndToEndTest {
         Arguments.of("alexnet", "alexnet"),
         Arguments.of("vgg", "vgg11"),
         Arguments.of("squeezenet", "squeezenet1_1"),
-        Arguments.of("googlenet", "googlenet"),
-        Arguments.of("inception", "inception_v3"),
         Arguments.of("resnet", "resnet18"),
         Arguments.of("wide_resnet", "wide_resnet50_2"),
         Arguments.of("resnext", "resnext50_32x4d"),
