@@ -13,6 +13,7 @@ The Java side uses exactly the same protocol.
 """
 
 import argparse
+from collections import OrderedDict
 import json
 import os
 import statistics
@@ -61,7 +62,11 @@ def main(argv):
     torch.set_num_threads(args.threads)
 
     _, model = build_model(args.model, args.imports)
-    model.load_state_dict(load_safetensors(args.weights), strict=True)
+    state = OrderedDict(load_safetensors(args.weights))
+    # safetensors keeps no module versions; torchvision's MNASNet refuses a state_dict without
+    # them, so the freshly built model's (current) versions are attached
+    state._metadata = model.state_dict()._metadata
+    model.load_state_dict(state, strict=True)
     model.eval()
     shape = tuple(int(d) for d in args.input_shape.split(","))
     os.makedirs(args.out, exist_ok=True)

@@ -43,29 +43,36 @@ class ServedFamiliesEndToEndTest {
 
   static Stream<Arguments> families() {
     return Stream.of(
-        Arguments.of("alexnet", "alexnet"),
-        Arguments.of("vgg", "vgg11"),
-        Arguments.of("squeezenet", "squeezenet1_1"),
-        Arguments.of("resnet", "resnet18"),
-        Arguments.of("wide_resnet", "wide_resnet50_2"),
-        Arguments.of("resnext", "resnext50_32x4d"),
-        Arguments.of("densenet", "densenet121"),
-        Arguments.of("mobilenet", "mobilenet_v3_small"),
-        Arguments.of("efficientnet", "efficientnet_b0"),
-        Arguments.of("shufflenet", "shufflenet_v2_x0_5"),
-        Arguments.of("mnasnet", "mnasnet0_5"),
-        Arguments.of("regnet", "regnet_x_400mf"),
-        Arguments.of("vit", "vit_b_32"),
-        Arguments.of("swin", "swin_t"),
-        Arguments.of("convnext", "convnext_tiny"));
+        Arguments.of("alexnet", "alexnet", Reference.torchvision("alexnet")),
+        Arguments.of("vgg", "vgg11", Reference.torchvision("vgg11")),
+        Arguments.of("squeezenet", "squeezenet1_1", Reference.torchvision("squeezenet1_1")),
+        // both families are served with transform_input=True, as torchvision builds them with
+        // their ImageNet weights: the reference must do the same
+        Arguments.of("googlenet", "googlenet", Reference.expression(
+            "googlenet_transform_input", "models.googlenet(transform_input=True)")),
+        Arguments.of("inception", "inception_v3", Reference.expression(
+            "inception_v3_transform_input", "models.inception_v3(transform_input=True)")),
+        Arguments.of("resnet", "resnet18", Reference.torchvision("resnet18")),
+        Arguments.of("wide_resnet", "wide_resnet50_2", Reference.torchvision("wide_resnet50_2")),
+        Arguments.of("resnext", "resnext50_32x4d", Reference.torchvision("resnext50_32x4d")),
+        Arguments.of("densenet", "densenet121", Reference.torchvision("densenet121")),
+        Arguments.of("mobilenet", "mobilenet_v3_small", Reference.torchvision("mobilenet_v3_small")),
+        Arguments.of("efficientnet", "efficientnet_b0", Reference.torchvision("efficientnet_b0")),
+        Arguments.of("shufflenet", "shufflenet_v2_x0_5", Reference.torchvision("shufflenet_v2_x0_5")),
+        Arguments.of("mnasnet", "mnasnet0_5", Reference.torchvision("mnasnet0_5")),
+        Arguments.of("regnet", "regnet_x_400mf", Reference.torchvision("regnet_x_400mf")),
+        Arguments.of("vit", "vit_b_32", Reference.torchvision("vit_b_32")),
+        Arguments.of("swin", "swin_t", Reference.torchvision("swin_t")),
+        Arguments.of("convnext", "convnext_tiny", Reference.torchvision("convnext_tiny")));
   }
 
   @ParameterizedTest(name = "{0}/{1}")
   @MethodSource("families")
-  void servedLogitsMatchTheReference(String family, String variant, Vertx vertx) throws Exception {
+  void servedLogitsMatchTheReference(String family, String variant, Reference reference,
+      Vertx vertx) throws Exception {
     TorchvisionOracle oracle = TorchvisionOracle.require();
     int size = variant.equals("inception_v3") ? 299 : 224;
-    try (ReferenceRun ref = oracle.run(Reference.torchvision(variant), List.of(3, size, size));
+    try (ReferenceRun ref = oracle.run(reference, List.of(3, size, size));
         SafetensorsReader inputs = SafetensorsReader.open(ref.input());
         SafetensorsReader logits = SafetensorsReader.open(ref.logits())) {
       ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(ref.weights()),

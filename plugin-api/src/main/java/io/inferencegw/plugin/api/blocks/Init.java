@@ -80,6 +80,27 @@ public final class Init {
     }
   }
 
+  /**
+   * {@code trunc_normal_(t, mean, std, a, b)} for bounds far out in the tails, as torchvision's
+   * GoogLeNet and Inception v3 use them (std 0.01 or 0.1, bounds +-2: 20 to 2000 standard
+   * deviations): a normal sample clamped to the bounds. Its distribution differs from the
+   * truncated one only by the mass beyond the bounds, below {@code 2 * Phi(-8)} = 1.3e-15 in
+   * total variation, and it costs a tenth of {@link #truncNormal(Tensor, double, double, double,
+   * double)}'s inverse-CDF method (no {@code erfinv}), which matters when building a network of
+   * tens of millions of weights. Bounds closer than 8 standard deviations take that method.
+   */
+  public static void truncNormalFarBounds(
+      Tensor t, double mean, double std, double a, double b) {
+    if ((mean - a) / std < 8 || (b - mean) / std < 8) {
+      truncNormal(t, mean, std, a, b);
+      return;
+    }
+    try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+      torch.normal_(t, mean, std);
+      t.clamp_(new ScalarOptional(new Scalar(a)), new ScalarOptional(new Scalar(b)));
+    }
+  }
+
   /** Standard normal CDF via erf (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */
   static double normalCdf(double x) {
     double z = Math.abs(x) / Math.sqrt(2.0);

@@ -48,6 +48,15 @@ public final class GoogLeNet extends ClassifierModule {
 
   public GoogLeNet(int numClasses, boolean auxLogits, boolean transformInput, double dropout,
       double dropoutAux) {
+    this(numClasses, auxLogits, transformInput, dropout, dropoutAux, true);
+  }
+
+  /**
+   * @param initWeights torchvision's {@code init_weights}; false leaves LibTorch's default
+   *     initialisation, for a network whose weights are loaded right after
+   */
+  public GoogLeNet(int numClasses, boolean auxLogits, boolean transformInput, double dropout,
+      double dropoutAux, boolean initWeights) {
     super();
     if (transformInput) {
       layers.add(TransformInput.IMAGENET);
@@ -81,7 +90,9 @@ public final class GoogLeNet extends ClassifierModule {
     layers.add(drop::forward);
     LinearImpl fc = register_module("fc", Layers.linear(1024, numClasses));
     layers.add(fc::forward);
-    initWeights();
+    if (initWeights) {
+      initWeights();
+    }
   }
 
   private Inception inception(String name, int in, int ch1x1, int ch3x3red, int ch3x3,
@@ -98,7 +109,7 @@ public final class GoogLeNet extends ClassifierModule {
         var item = params.get(i);
         Tensor p = item.value();
         if (item.key().getString().endsWith("weight") && p.dim() >= 2) {
-          Init.truncNormal(p, 0, 0.01, -2, 2);
+          Init.truncNormalFarBounds(p, 0, 0.01, -2, 2);
         }
       }
     }

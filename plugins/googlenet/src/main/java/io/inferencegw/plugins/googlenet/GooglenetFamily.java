@@ -54,6 +54,13 @@ public class GooglenetFamily implements ModelFamily {
   @Override
   public ClassifierModule build(String variant) {
     VariantSpec spec = requireVariant(variant);
-    return new GoogLeNet(spec.numClasses(), true, TRANSFORM_INPUT, DROPOUT, DROPOUT_AUX);
+    return new GoogLeNet(spec.numClasses(), true, TRANSFORM_INPUT, DROPOUT, DROPOUT_AUX, true);
+  }
+
+  /** Skips torchvision's truncated-normal initialisation: the weights are replaced right after. */
+  @Override
+  public ClassifierModule buildForLoading(String variant) {
+    VariantSpec spec = requireVariant(variant);
+    return new GoogLeNet(spec.numClasses(), true, TRANSFORM_INPUT, DROPOUT, DROPOUT_AUX, false);
   }
 }

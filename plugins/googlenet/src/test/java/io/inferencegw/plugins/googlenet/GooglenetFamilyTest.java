@@ -156,6 +156,22 @@ class GooglenetFamilyTest {
   }
 
   @Test
+  void buildForLoadingHasTheSameStructureWithoutTorchvisionsInit() {
+    try (ClassifierModule built = family.build("googlenet");
+        ClassifierModule forLoading = family.buildForLoading("googlenet");
+        PointerScope scope = new PointerScope()) {
+      Map<String, Tensor> a = StateDict.of(built);
+      Map<String, Tensor> b = StateDict.of(forLoading);
+      assertEquals(List.copyOf(a.keySet()), List.copyOf(b.keySet()));
+      a.forEach((k, t) -> assertEquals(shape(t), shape(b.get(k)), k));
+      // LibTorch's default (Kaiming-uniform, bound 1/sqrt(fan_in)) instead of N(0, 0.01)
+      double std = b.get("inception3a.branch2.1.conv.weight").std().item_double();
+      assertEquals(1 / Math.sqrt(96 * 9) / Math.sqrt(3), std, 1e-3);
+      assertThrows(IllegalArgumentException.class, () -> family.buildForLoading("googlenet2"));
+    }
+  }
+
+  @Test
   void forwardGivesFiniteDeterministicLogitsInEvalMode() {
     try (ClassifierModule model = family.build("googlenet");
         PointerScope scope = new PointerScope()) {

@@ -10,7 +10,6 @@ import io.inferencegw.plugins.inception.resnetv2.InceptionResnetV2;
 import io.inferencegw.plugins.inception.v3.Inception3;
 import io.inferencegw.plugins.inception.v4.InceptionV4;
 import java.util.List;
-import java.util.function.IntFunction;
 import org.pf4j.Extension;
 
 /**
@@ -64,20 +63,26 @@ public class InceptionFamily implements ModelFamily {
         INCEPTION_MEAN_STD, INCEPTION_MEAN_STD);
   }
 
-  /** One row per variant: its spec and how to build it for a number of classes. */
-  record Variant(VariantSpec spec, IntFunction<ClassifierModule> builder) {}
+  /** How a variant is built: for a number of classes, with the reference's init or without. */
+  @FunctionalInterface
+  interface Builder {
+    ClassifierModule build(int numClasses, boolean initWeights);
+  }
+
+  /** One row per variant: its spec and its builder. */
+  record Variant(VariantSpec spec, Builder builder) {}
 
   static final List<Variant> VARIANTS = List.of(
       new Variant(
           new VariantSpec(INCEPTION_V3, 3, SIZE, SIZE, NUM_CLASSES, 27_161_264L, V3_PREPROCESS),
-          classes -> new Inception3(classes, true, V3_TRANSFORM_INPUT, 0.5)),
+          (classes, init) -> new Inception3(classes, true, V3_TRANSFORM_INPUT, 0.5, init)),
       new Variant(
           new VariantSpec(INCEPTION_V4, 3, SIZE, SIZE, NUM_CLASSES, 42_679_816L, V4_PREPROCESS),
-          InceptionV4::new),
+          (classes, init) -> new InceptionV4(classes)),
       new Variant(
           new VariantSpec(INCEPTION_RESNET_V2, 3, SIZE, SIZE, NUM_CLASSES, 55_843_464L,
               RESNET_V2_PREPROCESS),
-          InceptionResnetV2::new));
+          (classes, init) -> new InceptionResnetV2(classes)));
 
   private static final List<VariantSpec> SPECS = VARIANTS.stream().map(Variant::spec).toList();
 
@@ -93,8 +98,22 @@ public class InceptionFamily implements ModelFamily {
 
   @Override
   public ClassifierModule build(String variant) {
+    return build(variant, true);
+  }
+
+  /**
+   * Skips torchvision's truncated-normal initialisation of Inception v3: the weights are replaced
+   * right after. (timm's networks keep PyTorch's default initialisation, which LibTorch's
+   * layers apply as they are made, in both cases.)
+   */
+  @Override
+  public ClassifierModule buildForLoading(String variant) {
+    return build(variant, false);
+  }
+
+  private ClassifierModule build(String variant, boolean initWeights) {
     VariantSpec spec = requireVariant(variant);
     return VARIANTS.stream().filter(v -> v.spec().equals(spec)).findFirst().orElseThrow()
-        .builder().apply(spec.numClasses());
+        .builder().build(spec.numClasses(), initWeights);
   }
 }

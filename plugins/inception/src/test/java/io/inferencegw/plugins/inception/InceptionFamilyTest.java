@@ -144,6 +144,21 @@ class InceptionFamilyTest {
   }
 
   @Test
+  void buildForLoadingHasTheSameStructure() {
+    for (VariantSpec v : family.variants()) {
+      try (ClassifierModule built = family.build(v.name());
+          ClassifierModule forLoading = family.buildForLoading(v.name());
+          PointerScope scope = new PointerScope()) {
+        Map<String, Tensor> a = StateDict.of(built);
+        Map<String, Tensor> b = StateDict.of(forLoading);
+        assertEquals(List.copyOf(a.keySet()), List.copyOf(b.keySet()), v.name());
+        a.forEach((k, t) -> assertEquals(shape(t), shape(b.get(k)), k));
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> family.buildForLoading("inception_v2"));
+  }
+
+  @Test
   void everyVariantGivesFiniteDeterministicInputDependentLogits() {
     for (VariantSpec v : family.variants()) {
       try (ClassifierModule model = family.build(v.name());

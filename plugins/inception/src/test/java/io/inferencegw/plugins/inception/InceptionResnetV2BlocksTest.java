@@ -4,7 +4,6 @@ import static io.inferencegw.plugins.inception.Shapes.assertMaps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.blocks.inception.BasicConv2d;
 import io.inferencegw.plugin.api.parity.ReferenceStructure;
 import io.inferencegw.plugins.inception.resnetv2.Block17;
@@ -14,7 +13,6 @@ import io.inferencegw.plugins.inception.resnetv2.Mixed5b;
 import io.inferencegw.plugins.inception.resnetv2.Mixed6a;
 import io.inferencegw.plugins.inception.resnetv2.Mixed7a;
 import io.inferencegw.plugins.inception.resnetv2.ScaledResidualBlock;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Module;
@@ -138,18 +136,24 @@ class InceptionResnetV2BlocksTest {
   }
 
   @Test
-  void zeroProjectionLeavesReluOfTheInput() {
-    for (ScaledResidualBlock block : new ScaledResidualBlock[] {new Block35(0.17)}) {
-      try (block;
-          PointerScope scope = new PointerScope();
-          NoGradGuard noGrad = new NoGradGuard()) {
-        block.eval();
-        Map<String, Tensor> sd = StateDict.of(block);
-        sd.get("conv2d.weight").zero_();
-        sd.get("conv2d.bias").zero_();
-        Tensor x = torch.randn(1, 320, 35, 35);
-        assertTrue(torch.equal(x.relu(), block.forward(x)));
-      }
+  void withAZeroProjectionABlockIsReluOfItsInputOrTheIdentity() {
+    assertZeroProjection(new Block35(0.17), 320, 35, true);
+    assertZeroProjection(new Block17(0.1), 1088, 17, true);
+    assertZeroProjection(new Block8(0.2, false), 2080, 8, true);
+    assertZeroProjection(new Block8(1.0, true), 2080, 8, false);
+  }
+
+  private static void assertZeroProjection(
+      ScaledResidualBlock block, int channels, int size, boolean relu) {
+    try (block;
+        PointerScope scope = new PointerScope();
+        NoGradGuard noGrad = new NoGradGuard()) {
+      block.eval();
+      block.conv2d().weight().zero_();
+      block.conv2d().bias().zero_();
+      Tensor x = torch.randn(1, channels, size, size);
+      assertTrue(torch.equal(relu ? x.relu() : x, block.forward(x)),
+          block.getClass().getSimpleName());
     }
   }
 }

@@ -50,6 +50,15 @@ public final class Inception3 extends ClassifierModule {
   private final InceptionAux auxLogits;
 
   public Inception3(int numClasses, boolean auxLogits, boolean transformInput, double dropout) {
+    this(numClasses, auxLogits, transformInput, dropout, true);
+  }
+
+  /**
+   * @param initWeights torchvision's {@code init_weights}; false leaves LibTorch's default
+   *     initialisation, for a network whose weights are loaded right after
+   */
+  public Inception3(int numClasses, boolean auxLogits, boolean transformInput, double dropout,
+      boolean initWeights) {
     super();
     if (transformInput) {
       layers.add(TransformInput.IMAGENET);
@@ -81,7 +90,9 @@ public final class Inception3 extends ClassifierModule {
     layers.add(FLATTEN);
     LinearImpl fc = register_module("fc", Layers.linear(FEATURES, numClasses));
     layers.add(fc::forward);
-    initWeights();
+    if (initWeights) {
+      initWeights();
+    }
   }
 
   private <M extends Module & Layer> M add(String name, M block) {
@@ -95,12 +106,12 @@ public final class Inception3 extends ClassifierModule {
         var item = params.get(i);
         Tensor p = item.value();
         if (item.key().getString().endsWith("weight") && p.dim() >= 2) {
-          Init.truncNormal(p, 0, 0.1, -2, 2);
+          Init.truncNormalFarBounds(p, 0, 0.1, -2, 2);
         }
       }
       if (auxLogits != null) {
-        Init.truncNormal(auxLogits.conv1().conv().weight(), 0, 0.01, -2, 2);
-        Init.truncNormal(auxLogits.fc().weight(), 0, 0.001, -2, 2);
+        Init.truncNormalFarBounds(auxLogits.conv1().conv().weight(), 0, 0.01, -2, 2);
+        Init.truncNormalFarBounds(auxLogits.fc().weight(), 0, 0.001, -2, 2);
       }
     }
   }
