@@ -9,6 +9,7 @@ import io.inferencegw.gateway.core.ModelInput;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.PluginRegistry;
 import io.inferencegw.gateway.registry.ServedModel;
+import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.proto.v1.ClassifierGrpcService;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
@@ -16,6 +17,7 @@ import io.inferencegw.proto.v1.ListModelsRequest;
 import io.inferencegw.proto.v1.ListModelsResponse;
 import io.inferencegw.proto.v1.ModelInfo;
 import io.inferencegw.proto.v1.Prediction;
+import io.inferencegw.proto.v1.Preprocess;
 import io.inferencegw.proto.v1.Timing;
 import io.inferencegw.proto.v1.VariantInfo;
 import io.vertx.core.Vertx;
@@ -172,11 +174,29 @@ public final class ClassifierEndpoint {
                     .setFamily(e.family())
                     .setVariant(e.variant().name())
                     .setParameters(e.variant().parameters())
-                    .setNumClasses(e.variant().numClasses());
+                    .setNumClasses(e.variant().numClasses())
+                    .setPreprocess(preprocess(e.variant().preprocess()))
+                    .setInputNote(e.inputNote());
             e.variant().inputShape().forEach(v::addInputShape);
             out.addCatalog(v);
           }
           call.response().send(out.build());
         });
+  }
+
+  private static Preprocess preprocess(PreprocessSpec spec) {
+    Preprocess.Builder p = Preprocess.newBuilder()
+        .setColor(spec.color().name())
+        .setResizeShorter(spec.resizeShorter())
+        .setCropHeight(spec.cropHeight())
+        .setCropWidth(spec.cropWidth())
+        .setInterpolation(spec.interpolation().name());
+    for (float m : spec.mean()) {
+      p.addMean(m);
+    }
+    for (float s : spec.std()) {
+      p.addStd(s);
+    }
+    return p.build();
   }
 }

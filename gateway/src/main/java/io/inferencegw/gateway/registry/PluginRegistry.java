@@ -33,8 +33,8 @@ public final class PluginRegistry implements AutoCloseable {
     }
   }
 
-  /** One buildable variant. */
-  public record CatalogEntry(String family, VariantSpec variant) {}
+  /** One buildable variant, with its family's {@link ModelFamily#inputNote note} on the input. */
+  public record CatalogEntry(String family, VariantSpec variant, String inputNote) {}
 
   /** What the management API shows about a plugin file. */
   public record PluginStatus(
@@ -108,7 +108,7 @@ public final class PluginRegistry implements AutoCloseable {
     for (LoadedPlugin p : active.values()) {
       for (ModelFamily f : p.families().values()) {
         for (VariantSpec v : f.variants()) {
-          out.add(new CatalogEntry(f.name(), v));
+          out.add(new CatalogEntry(f.name(), v, f.inputNote(v.name())));
         }
       }
     }

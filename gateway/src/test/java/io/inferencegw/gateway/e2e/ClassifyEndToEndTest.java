@@ -14,6 +14,7 @@ import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.inferencegw.proto.v1.ListModelsResponse;
+import io.inferencegw.proto.v1.Preprocess;
 import io.inferencegw.proto.v1.RawImage;
 import io.inferencegw.proto.v1.VariantInfo;
 import io.vertx.core.Future;
@@ -315,5 +316,24 @@ class ClassifyEndToEndTest {
     assertEquals(61_706, lenet5.getParameters());
     assertEquals(List.of(1, 28, 28), lenet5.getInputShapeList());
     assertEquals(10, lenet5.getNumClasses());
+    assertEquals("GRAYSCALE", lenet5.getPreprocess().getColor());
+    assertEquals(28, lenet5.getPreprocess().getCropHeight());
+    assertEquals("", lenet5.getInputNote());
+    // the catalog says what Inception v3 expects: ImageNet normalisation from preprocessing,
+    // resize 342 bilinear, crop 299, and a network that renormalises for itself
+    VariantInfo v3 = r.getCatalogList().stream()
+        .filter(v -> v.getVariant().equals("inception_v3")).findFirst().orElseThrow();
+    assertEquals("inception", v3.getFamily());
+    assertEquals(27_161_264, v3.getParameters());
+    Preprocess p = v3.getPreprocess();
+    assertEquals(List.of("RGB", 342, 299, 299, "BILINEAR"), List.of(p.getColor(),
+        p.getResizeShorter(), p.getCropHeight(), p.getCropWidth(), p.getInterpolation()));
+    assertEquals(List.of(0.485f, 0.456f, 0.406f), p.getMeanList());
+    assertEquals(List.of(0.229f, 0.224f, 0.225f), p.getStdList());
+    assertTrue(v3.getInputNote().contains("transform_input=True"), v3.getInputNote());
+    VariantInfo v4 = r.getCatalogList().stream()
+        .filter(v -> v.getVariant().equals("inception_v4")).findFirst().orElseThrow();
+    assertEquals(List.of(0.5f, 0.5f, 0.5f), v4.getPreprocess().getMeanList());
+    assertEquals("BICUBIC", v4.getPreprocess().getInterpolation());
   }
 }

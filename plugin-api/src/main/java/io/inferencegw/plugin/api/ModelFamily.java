@@ -39,6 +39,17 @@ public interface ModelFamily extends ExtensionPoint {
     return build(variant);
   }
 
+  /**
+   * What a client should know about the variant's input beyond its {@link PreprocessSpec}, for
+   * the gateway's catalog: e.g. a normalisation the network applies itself. Empty by default.
+   *
+   * @throws IllegalArgumentException if the family has no such variant
+   */
+  default String inputNote(String variant) {
+    requireVariant(variant);
+    return "";
+  }
+
   default Optional<VariantSpec> variant(String variant) {
     return variants().stream().filter(v -> v.name().equals(variant)).findFirst();
   }

@@ -37,8 +37,10 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>{@code --family} is a {@link ModelFamily} or a {@link FamilyParityTest} subclass (whose
  * reference mapping is then used). Options: {@code --variants} (default all), {@code --threads}
- * (default all cores), {@code --blas-threads} (OpenBLAS's own pool, default 1), {@code --batches
- * 1,8}, {@code --warmup 2}, {@code --min-iterations 5}, {@code --min-seconds 3}. Protocol on both sides: warm-up passes, then timed passes until both
+ * (default all cores), {@code --blas-threads} (OpenBLAS's own pool, both sides; default
+ * {@code OPENBLAS_NUM_THREADS} or 1), {@code --batches 1,8}, {@code --warmup 2},
+ * {@code --min-iterations 5}, {@code --min-seconds 3}. Protocol on both sides: warm-up passes,
+ * then timed passes until both
  * minimums are reached; throughput is batch size / median pass time. Java runs the way the
  * gateway's workers do: eval mode, one {@link InferenceMode} guard, a {@link PointerScope} per
  * pass. Python runs first, then Java, never both at once.
@@ -78,19 +80,26 @@ public final class SpeedComparison {
     torch.set_num_threads(threads);
     System.setProperty("parity.threads", Integer.toString(threads));
     // LibTorch parallelises with OpenMP; OpenBLAS, which it calls for matrix products, has a
-    // thread pool of its own. Both at N threads oversubscribe the cores and make batch-1
-    // passes several times slower on a small machine, so BLAS runs single-threaded here.
-    int blasThreads = Integer.parseInt(opts.getOrDefault("blas-threads", "1"));
+    // thread pool of its own. With OpenMP's default spin-waiting, both at N threads oversubscribe
+    // the cores and make batch-1 passes several times slower on a small machine, so BLAS runs
+    // single-threaded unless --blas-threads or OPENBLAS_NUM_THREADS says otherwise (as in the
+    // gateway). torchvision's process gets the same OpenBLAS threads, and the same environment
+    // (OMP_WAIT_POLICY included).
+    int blasThreads = Integer.parseInt(opts.getOrDefault("blas-threads",
+        System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "1")));
     openblas_nolapack.blas_set_num_threads(blasThreads);
+    Map<String, String> pythonEnv = Map.of("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads));
     System.out.printf(Locale.ROOT, "%d cores; ours: LibTorch %s, %d threads, OpenBLAS %d threads;"
-        + " torchvision: %s%n", Runtime.getRuntime().availableProcessors(),
+        + " torchvision: %s, OpenBLAS %d threads; OMP_WAIT_POLICY %s%n",
+        Runtime.getRuntime().availableProcessors(),
         torch.class.getPackage().getImplementationVersion(), torch.get_num_threads(),
-        openblas_nolapack.blas_get_num_threads(), oracle.python());
+        openblas_nolapack.blas_get_num_threads(), oracle.python(), blasThreads,
+        System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
 
     List<String> rows = new ArrayList<>();
     for (String variant : variants) {
       rows.add(compare(oracle, family, variant, references.apply(variant), threads, batches,
-          protocol));
+          protocol, pythonEnv));
       System.out.println(rows.get(rows.size() - 1));
     }
     System.out.println();
@@ -112,8 +121,8 @@ public final class SpeedComparison {
   }
 
   private static String compare(TorchvisionOracle oracle, ModelFamily family, String variant,
-      Reference reference, int threads, List<Integer> batches, Protocol protocol)
-      throws IOException {
+      Reference reference, int threads, List<Integer> batches, Protocol protocol,
+      Map<String, String> pythonEnv) throws IOException {
     VariantSpec spec = family.requireVariant(variant);
     String shape = spec.inputShape().stream().map(String::valueOf)
         .collect(Collectors.joining(","));
@@ -124,7 +133,7 @@ public final class SpeedComparison {
           "--input-shape", shape, "--threads", Integer.toString(threads),
           "--batches", batches.stream().map(String::valueOf).collect(Collectors.joining(",")),
           "--warmup", "" + protocol.warmup(), "--min-iterations", "" + protocol.minIterations(),
-          "--min-seconds", "" + protocol.minSeconds(), reference.argument()));
+          "--min-seconds", "" + protocol.minSeconds(), reference.argument()), pythonEnv);
       JsonNode python = JSON.readTree(Files.readString(dir.resolve("speed.json")));
 
       StringBuilder row = new StringBuilder();

@@ -124,6 +124,11 @@ public final class TorchvisionOracle {
 
   /** Runs one of the scripts; fails with its output unless it exits with 0. Returns the output. */
   public String runScript(String script, List<String> args) {
+    return runScript(script, args, Map.of());
+  }
+
+  /** {@link #runScript(String, List)} with these variables added to the script's environment. */
+  public String runScript(String script, List<String> args, Map<String, String> env) {
     List<String> command = new ArrayList<>(List.of(python, scripts.resolve(script).toString()));
     command.addAll(args);
     long timeout = Long.getLong("parity.timeoutSeconds", 1800);
@@ -131,8 +136,10 @@ public final class TorchvisionOracle {
       Path log = Files.createTempFile("parity-", ".log");
       try {
         // Output goes to a file, not a pipe: a chatty script can never block on a full pipe.
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         if (!p.waitFor(timeout, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           throw new IllegalStateException("timed out after " + timeout + " s: " + command);

@@ -156,6 +156,12 @@ class GooglenetFamilyTest {
   }
 
   @Test
+  void theCatalogNoteSaysTheNetworkRenormalisesItsInput() {
+    assertTrue(family.inputNote("googlenet").contains("transform_input=True"));
+    assertThrows(IllegalArgumentException.class, () -> family.inputNote("googlenet2"));
+  }
+
+  @Test
   void buildForLoadingHasTheSameStructureWithoutTorchvisionsInit() {
     try (ClassifierModule built = family.build("googlenet");
         ClassifierModule forLoading = family.buildForLoading("googlenet");

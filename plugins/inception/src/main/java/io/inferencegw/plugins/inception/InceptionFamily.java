@@ -96,6 +96,22 @@ public class InceptionFamily implements ModelFamily {
     return SPECS;
   }
 
+  /**
+   * Inception v3 renormalises its input itself ({@code transform_input=True}); timm's two take
+   * the Inception normalisation from preprocessing.
+   */
+  @Override
+  public String inputNote(String variant) {
+    return switch (requireVariant(variant).name()) {
+      case INCEPTION_V3 -> "torchvision inception_v3 with transform_input=True (its ImageNet "
+          + "weights were ported from TensorFlow): send ImageNet-normalised input as the "
+          + "preprocess says; the network's first step maps it to the TensorFlow normalisation "
+          + "(x - 0.5) / 0.5";
+      default -> "timm " + variant + " (tf_in1k weights): Inception normalisation, mean = std = "
+          + "0.5, applied by the preprocess";
+    };
+  }
+
   @Override
   public ClassifierModule build(String variant) {
     return build(variant, true);
