@@ -2,16 +2,25 @@ package io.inferencegw.gateway.cli;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
+import io.inferencegw.gateway.bench.RandomWeights;
+import io.inferencegw.gateway.bench.SyntheticImages;
+import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
+import io.inferencegw.gateway.config.ResourceRef;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,11 +30,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gateway bench}: closed-loop load on the bundled LeNet with N concurrent clients, each
- * sending its next Fashion-MNIST PNG as soon as the previous answer arrives. It starts its own
- * gateway serving the model twice, with dynamic batching and with {@code max_batch_size: 1},
- * and measures both in alternating rounds of one run, so that the comparison sees the same
- * machine state.
+ * {@code gateway bench}: closed-loop load with N concurrent clients, each sending its next image
+ * as soon as the previous answer arrives. It starts its own gateway serving the model twice, with
+ * dynamic batching and with {@code max_batch_size: 1}, and measures both in alternating rounds of
+ * one run, so that the comparison sees the same machine state.
+ *
+ * <p>By default the model is the bundled LeNet, fed Fashion-MNIST PNGs. With {@code --family}
+ * and {@code --variant} it is any catalog variant with its family's random initialisation
+ * (written to a temporary checkpoint), fed seeded synthetic JPEGs at the variant's resize size.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure throughput and latency with and without dynamic batching.")
@@ -49,7 +61,23 @@ final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--max-queue-delay-us", defaultValue = "2000")
   long maxQueueDelayMicros;
 
+  @Option(names = "--family", description = "benchmark a catalog variant (random weights) of this family instead of the bundled LeNet")
+  String family;
+
+  @Option(names = "--variant", description = "the variant of --family")
+  String variant;
+
+  @Option(names = "--intra-op-threads", defaultValue = "0", description = "LibTorch threads per replica (default: the bundled model's setting; with --family: all cores)")
+  int intraOpThreads;
+
   record Mode(String model, int maxBatchSize) {}
+
+  /** The model under test (served twice) and the images the clients send. */
+  record Workload(ModelConfig model, List<byte[]> images) {}
+
+  // the last run's totals over all rounds
+  Stats totalBatched;
+  Stats totalUnbatched;
 
   static final class Stats {
     final Histogram latencyMicros = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -72,26 +100,26 @@ final class LoadGenerator implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       GatewayConfig bundled = ConfigLoader.loadBundled(GatewayMain.defaultPluginsDir());
-      ModelConfig base = bundled.models().get(0);
+      Gateway gateway = Gateway.start(vertx, bundled.withPort(0).withModels(List.of())).await();
+      Workload workload = family == null ? bundledLenet(bundled) : catalogVariant(gateway);
+      ModelConfig base = workload.model();
+      if (intraOpThreads > 0) {
+        base = base.withIntraOpThreads(intraOpThreads);
+      }
       Mode batched = new Mode(base.name(), maxBatchSize);
       Mode unbatched = new Mode(base.name() + "-unbatched", 1);
-      GatewayConfig cfg =
-          bundled
-              .withPort(0)
-              .withModels(
-                  List.of(
-                      base.withBatching(
-                          base.batching().withMaxBatchSize(maxBatchSize)
-                              .withMaxQueueDelayMicros(maxQueueDelayMicros)),
-                      base.withName(unbatched.model()).withBatching(base.batching().withMaxBatchSize(1))));
-      Gateway gateway = Gateway.start(vertx, cfg).await();
-      List<byte[]> images = images();
+      gateway.models().load(base.withBatching(base.batching().withMaxBatchSize(maxBatchSize)
+          .withMaxQueueDelayMicros(maxQueueDelayMicros))).await();
+      gateway.models().load(base.withName(unbatched.model())
+          .withBatching(base.batching().withMaxBatchSize(1))).await();
+      List<byte[]> images = workload.images();
       System.out.printf(
-          "bench: %d concurrent clients, %d s per round and mode, %d rounds, %d images, %d cores%n",
-          concurrency, seconds, rounds, images.size(), Runtime.getRuntime().availableProcessors());
+          "bench: %s/%s, %d concurrent clients, %d s per round and mode, %d rounds, %d images,"
+              + " %d cores%n", base.family(), base.variant(), concurrency, seconds, rounds,
+          images.size(), Runtime.getRuntime().availableProcessors());
       try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
-        Stats totalBatched = new Stats();
-        Stats totalUnbatched = new Stats();
+        totalBatched = new Stats();
+        totalUnbatched = new Stats();
         for (int round = 0; round < rounds; round++) {
           for (Mode mode : List.of(batched, unbatched)) {
             run(vertx, client, mode, images, warmupSeconds); // warm-up, discarded
@@ -114,18 +142,38 @@ final class LoadGenerator implements Callable<Integer> {
     return 0;
   }
 
-  private List<byte[]> images() throws Exception {
-    List<byte[]> out = new ArrayList<>();
-    if (FashionMnist.isInstalled()) {
-      FashionMnist test = FashionMnist.testSet();
-      for (int i = 0; i < 1000; i++) {
-        out.add(test.png(i));
-      }
-    } else {
+  private static Workload bundledLenet(GatewayConfig bundled) throws Exception {
+    if (!FashionMnist.isInstalled()) {
       throw new IllegalStateException(
           "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     }
-    return out;
+    FashionMnist test = FashionMnist.testSet();
+    List<byte[]> images = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      images.add(test.png(i));
+    }
+    return new Workload(bundled.models().get(0), images);
+  }
+
+  private Workload catalogVariant(Gateway gateway) throws Exception {
+    if (variant == null) {
+      throw new IllegalArgumentException("--family needs --variant");
+    }
+    ModelFamily f = gateway.plugins().family(family)
+        .orElseThrow(() -> new IllegalArgumentException("no plugin provides family " + family
+            + "; known: " + gateway.plugins().familyNames()))
+        .family();
+    VariantSpec spec = f.requireVariant(variant);
+    Path dir = Files.createTempDirectory("bench-");
+    dir.toFile().deleteOnExit();
+    Path weights = RandomWeights.write(f, variant, dir.resolve(variant + ".safetensors"));
+    weights.toFile().deleteOnExit();
+    int side = spec.preprocess().resizeShorter();
+    List<byte[]> images = SyntheticImages.jpegs(64, side, side, 20240611L);
+    // one CPU replica: intra-op threads default to all cores
+    ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(weights),
+        Optional.empty(), List.of("cpu"), 1, BatchingConfig.DEFAULT);
+    return new Workload(model, images);
   }
 
   private Stats run(Vertx vertx, GatewayClient client, Mode mode, List<byte[]> images, int secs)

@@ -77,6 +77,11 @@ public record ModelConfig(
         intraOpThreads);
   }
 
+  public ModelConfig withIntraOpThreads(int threads) {
+    return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
+        threads);
+  }
+
   public ModelConfig withPlacement(List<String> newDevices, int newInstances) {
     return new ModelConfig(
         name, family, variant, weights, labels, newDevices, newInstances, batching, intraOpThreads);

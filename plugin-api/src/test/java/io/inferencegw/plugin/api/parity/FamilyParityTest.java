@@ -1,15 +1,26 @@
 package io.inferencegw.plugin.api.parity;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -68,6 +79,32 @@ public abstract class FamilyParityTest {
   Stream<DynamicTest> logitsMatchTheReference() {
     return numericalVariants(family, numericalByDefault).stream().map(name ->
         dynamicTest(name, () -> harness().assertSameLogits(name)));
+  }
+
+  /**
+   * A built network must not depend on Java wrappers that only the build held: JavaCPP frees a
+   * submodule whose wrapper is collected, and the next state_dict or forward pass then reads
+   * freed memory (a JVM crash, not an exception). Collect garbage between build and use.
+   */
+  @Test
+  void aBuiltNetworkSurvivesGarbageCollection() throws InterruptedException {
+    VariantSpec spec = family.requireVariant(numericalByDefault.isEmpty()
+        ? family.variants().get(0).name() : numericalByDefault.iterator().next());
+    try (ClassifierModule model = family.build(spec.name())) {
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+        Thread.sleep(20);
+      }
+      assertEquals(spec.parameters(), StateDict.parameterCount(model), spec.name());
+      model.eval();
+      try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+        long[] shape = LongStream.concat(LongStream.of(1),
+            spec.inputShape().stream().mapToLong(Integer::longValue)).toArray();
+        Tensor logits = model.forward(torch.randn(shape));
+        assertArrayEquals(new long[] {1, spec.numClasses()}, logits.sizes().vec().get());
+        assertTrue(torch.isfinite(logits).all().item_bool(), spec.name());
+      }
+    }
   }
 
   /** The variants {@code -Dparity} selects, in catalog order. */
