@@ -41,7 +41,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+# the safetensors reader/writer ships with the gateway's Python tools
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "deploy", "python"))
 from safetensors_io import NAMES as DTYPE_NAMES  # noqa: E402
 from safetensors_io import save_safetensors  # noqa: E402
 

@@ -1,9 +1,5 @@
 package io.inferencegw.gateway.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.config.ConfigLoader;
@@ -20,13 +16,8 @@ import io.inferencegw.plugin.api.parity.ReferenceRun;
 import io.inferencegw.plugin.api.parity.TorchvisionOracle;
 import io.inferencegw.plugin.api.weights.SafetensorsReader;
 import io.inferencegw.plugin.api.weights.SafetensorsWriter;
-import io.inferencegw.proto.v1.ClassifyRequest;
-import io.inferencegw.proto.v1.ClassifyResponse;
-import io.inferencegw.proto.v1.Tensor;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,9 +83,9 @@ class ServedFamiliesEndToEndTest {
           ConfigLoader.loadBundled(TestGateways.PLUGINS).withPort(0).withModels(List.of(model));
       Gateway gateway = Gateway.start(vertx, config).await(120, TimeUnit.SECONDS);
       try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
-        float[] input = floats(inputs.bytes(inputs.names().get(0)));
-        float[] expected = floats(logits.bytes(logits.names().get(0)));
-        assertServedLogits(client, variant, size, input, expected);
+        float[] input = ServedLogits.floats(inputs.bytes(inputs.names().get(0)));
+        float[] expected = ServedLogits.floats(logits.bytes(logits.names().get(0)));
+        ServedLogits.assertMatch(client, variant, size, input, expected);
       } finally {
         gateway.close().await(60, TimeUnit.SECONDS);
       }
@@ -124,74 +116,18 @@ class ServedFamiliesEndToEndTest {
         SafetensorsWriter.write(weights, StateDict.of(net));
         net.eval();
         torch.manual_seed(11);
-        org.bytedeco.pytorch.Tensor x = torch.randn(2, 3, size, size);
+        Tensor x = torch.randn(2, 3, size, size);
         try (InferenceMode guard = new InferenceMode()) {
-          input = values(x);
-          expected = values(net.forward(x));
+          input = ServedLogits.values(x);
+          expected = ServedLogits.values(net.forward(x));
         }
       }
       ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(weights),
           Optional.empty(), List.of("cpu"), 1, BatchingConfig.DEFAULT);
       gateway.models().load(model).await(120, TimeUnit.SECONDS);
-      assertServedLogits(client, variant, size, input, expected);
+      ServedLogits.assertMatch(client, variant, size, input, expected);
     } finally {
       gateway.close().await(60, TimeUnit.SECONDS);
     }
-  }
-
-  /** Sends each of the two images as a Tensor and compares the served logits with the rows. */
-  private static void assertServedLogits(GatewayClient client, String variant, int size,
-      float[] input, float[] expected) throws Exception {
-    int perImage = 3 * size * size;
-    int classes = expected.length / 2;
-    for (int row = 0; row < 2; row++) {
-      ByteBuffer data = ByteBuffer.allocate(perImage * 4).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < perImage; i++) {
-        data.putFloat(input[row * perImage + i]);
-      }
-      ClassifyRequest req = ClassifyRequest.newBuilder()
-          .setModel(variant)
-          .setTensor(Tensor.newBuilder().addShape(3).addShape(size).addShape(size)
-              .setData(ByteString.copyFrom(data.array())))
-          .setReturnLogits(true)
-          .build();
-      ClassifyResponse resp = client.classify(req).await(120, TimeUnit.SECONDS);
-      assertEquals(classes, resp.getLogitsCount());
-      double maxRef = 0;
-      double maxDiff = 0;
-      for (int c = 0; c < classes; c++) {
-        float want = expected[row * classes + c];
-        maxRef = Math.max(maxRef, Math.abs(want));
-        maxDiff = Math.max(maxDiff, Math.abs(want - resp.getLogits(c)));
-      }
-      double tolerance = 1e-4 * (1 + maxRef);
-      assertTrue(maxDiff <= tolerance,
-          variant + " row " + row + ": max |diff| " + maxDiff + " > " + tolerance);
-      int best = 0;
-      for (int c = 1; c < classes; c++) {
-        best = expected[row * classes + c] > expected[row * classes + best] ? c : best;
-      }
-      double runnerUp = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < classes; c++) {
-        runnerUp = c == best ? runnerUp : Math.max(runnerUp, expected[row * classes + c]);
-      }
-      if (expected[row * classes + best] - runnerUp > 2 * tolerance) { // a clear winner
-        assertEquals(best, resp.getPredictions(0).getIndex());
-      }
-    }
-  }
-
-  private static float[] values(org.bytedeco.pytorch.Tensor t) {
-    org.bytedeco.pytorch.Tensor flat = t.contiguous().view(-1);
-    float[] out = new float[(int) flat.numel()];
-    flat.data_ptr_float().get(out);
-    return out;
-  }
-
-  private static float[] floats(ByteBuffer bytes) {
-    ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    float[] out = new float[b.remaining() / 4];
-    b.asFloatBuffer().get(out);
-    return out;
   }
 }

@@ -20,7 +20,7 @@ final class Fixtures {
   private Fixtures() {}
 
   /**
-   * Must stay identical to {@code fixture_tensors()} in src/test/python/safetensors_io.py:
+   * Must stay identical to {@code fixture_tensors()} in deploy/python/safetensors_io.py:
    * every supported dtype, a 0-dim tensor, an empty one and a non-contiguous (transposed) one.
    * All values are exact in their dtype.
    */

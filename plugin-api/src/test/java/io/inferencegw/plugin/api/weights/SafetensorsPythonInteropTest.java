@@ -21,14 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checks the Java code against an independent implementation of the format: torch in Python
- * with the hand-written {@code src/test/python/safetensors_io.py} (Debian's torch has no
+ * with the hand-written {@code deploy/python/safetensors_io.py} (Debian's torch has no
  * safetensors package). Both sides build the same fixture and compare values exactly. Skipped
  * where no python3 with torch is installed.
  */
 class SafetensorsPythonInteropTest {
 
   private static final Path SCRIPT =
-      Path.of(System.getProperty("basedir", "."), "src/test/python/safetensors_io.py");
+      Path.of(System.getProperty("basedir", "."), "../deploy/python/safetensors_io.py");
 
   private static String python;
 

@@ -140,7 +140,7 @@ class LenetPytorchParityTest {
 
   private static Path safetensorsIo() {
     return Path.of(System.getProperty(
-        "lenet.safetensorsIo", "../../plugin-api/src/test/python/safetensors_io.py"));
+        "lenet.safetensorsIo", "../../deploy/python/safetensors_io.py"));
   }
 
   private static boolean runs(List<String> command) {

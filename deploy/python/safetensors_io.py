@@ -1,7 +1,8 @@
 """Minimal safetensors reader/writer on plain torch (no `safetensors` package needed).
 
-Debian ships torch without the safetensors library, so the Java side's interoperability test
-and the model parity harness use this file-level implementation of the format instead:
+Debian ships torch without the safetensors library, so the checkpoint converter
+(convert_checkpoint.py), the Java side's interoperability test and the model parity harness use
+this file-level implementation of the format instead:
 
     u64 little-endian header length N | N bytes UTF-8 JSON header | data
 
