@@ -3,15 +3,20 @@ package io.inferencegw.plugin.api.parity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -58,6 +63,15 @@ public abstract class FamilyParityTest {
     return Reference.torchvision(variant);
   }
 
+  /**
+   * The torchvision weights whose preprocessing {@code variant} serves with, as
+   * {@code name[:WEIGHTS_MEMBER]} for {@code torchvision.models.get_model_weights}: the variant's
+   * DEFAULT weights unless a family serves a variant for other weights.
+   */
+  protected String referenceWeights(String variant) {
+    return variant;
+  }
+
   public final ModelFamily family() {
     return family;
   }
@@ -79,6 +93,36 @@ public abstract class FamilyParityTest {
   Stream<DynamicTest> logitsMatchTheReference() {
     return numericalVariants(family, numericalByDefault).stream().map(name ->
         dynamicTest(name, () -> harness().assertSameLogits(name)));
+  }
+
+  /**
+   * Every variant preprocesses as torchvision's weights for it do (resize, crop, interpolation,
+   * mean, std), so that those checkpoints, converted, classify as they do in torchvision.
+   * Variants torchvision publishes no weights for are skipped.
+   */
+  @TestFactory
+  Stream<DynamicTest> preprocessingIsThatOfTheReferenceWeights() throws Exception {
+    TorchvisionOracle oracle = TorchvisionOracle.require();
+    List<VariantSpec> variants = family.variants();
+    JsonNode published = new ObjectMapper().readTree(oracle.runScript(
+        TorchvisionOracle.WEIGHTS_PREPROCESS_SCRIPT,
+        variants.stream().map(v -> referenceWeights(v.name())).toList()));
+    return variants.stream().map(v -> dynamicTest(v.name(), () -> {
+      JsonNode w = published.get(referenceWeights(v.name()));
+      assumeTrue(w != null && !w.isNull(), "torchvision publishes no weights for " + v.name());
+      PreprocessSpec p = v.preprocess();
+      String where = v.name() + " vs " + w.get("weights").asText();
+      assertEquals(w.get("resize_size").get(0).asInt(), p.resizeShorter(), where + ": resize");
+      assertEquals(w.get("crop_size").get(0).asInt(), p.cropHeight(), where + ": crop");
+      assertEquals(w.get("crop_size").get(0).asInt(), p.cropWidth(), where + ": crop");
+      assertEquals(w.get("interpolation").asText(), p.interpolation().name().toLowerCase(
+          Locale.ROOT), where + ": interpolation");
+      for (int c = 0; c < 3; c++) {
+        assertEquals(w.get("mean").get(c).asDouble(), p.mean()[c], 1e-6, where + ": mean");
+        assertEquals(w.get("std").get(c).asDouble(), p.std()[c], 1e-6, where + ": std");
+      }
+      assertEquals(List.of(3, p.cropHeight(), p.cropWidth()), v.inputShape(), where);
+    }));
   }
 
   /**

@@ -29,6 +29,7 @@ public final class TorchvisionOracle {
 
   public static final String SCRIPT = "parity_reference.py";
   public static final String SPEED_SCRIPT = "parity_speed.py";
+  public static final String WEIGHTS_PREPROCESS_SCRIPT = "weights_preprocess.py";
   private static final String SCRIPTS_IN_REPO = "plugin-api/src/test/python";
 
   private static Optional<TorchvisionOracle> found;

@@ -11,4 +11,10 @@ class VitParityTest extends FamilyParityTest {
   VitParityTest() {
     super(new VitFamily(), "vit_b_16");
   }
+
+  /** H/14 is built for 224x224 input, the size of its SWAG linear-probe weights (not DEFAULT). */
+  @Override
+  protected String referenceWeights(String variant) {
+    return variant.equals("vit_h_14") ? "vit_h_14:IMAGENET1K_SWAG_LINEAR_V1" : variant;
+  }
 }
