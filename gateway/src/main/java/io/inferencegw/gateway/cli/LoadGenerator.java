@@ -70,6 +70,9 @@ final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--intra-op-threads", defaultValue = "0", description = "LibTorch threads per replica (default: the bundled model's setting; with --family: all cores)")
   int intraOpThreads;
 
+  @Option(names = "--channels-last", negatable = true, defaultValue = "true", fallbackValue = "true", description = "CPU replicas try the channels-last layout (default: ${DEFAULT-VALUE}); --no-channels-last keeps the default layout")
+  boolean channelsLast;
+
   record Mode(String model, int maxBatchSize) {}
 
   /** The model under test (served twice) and the images the clients send. */
@@ -106,6 +109,7 @@ final class LoadGenerator implements Callable<Integer> {
       if (intraOpThreads > 0) {
         base = base.withIntraOpThreads(intraOpThreads);
       }
+      base = base.withChannelsLast(channelsLast);
       Mode batched = new Mode(base.name(), maxBatchSize);
       Mode unbatched = new Mode(base.name() + "-unbatched", 1);
       gateway.models().load(base.withBatching(base.batching().withMaxBatchSize(maxBatchSize)

@@ -36,7 +36,7 @@ public final class ConfigLoader {
   private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
       Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching",
-          "intra_op_threads");
+          "intra_op_threads", "channels_last");
   private static final Set<String> BATCHING_KEYS =
       Set.of("max_batch_size", "max_queue_delay_us", "queue_capacity");
 
@@ -173,6 +173,7 @@ public final class ConfigLoader {
     }
     int instances = intValue(m, "instances", 1, where);
     int intraOpThreads = intValue(m, "intra_op_threads", 0, where);
+    boolean channelsLast = booleanValue(m, "channels_last", true, where);
     BatchingConfig batching = BatchingConfig.DEFAULT;
     if (m.containsKey("batching")) {
       Map<String, Object> b = asMap(m.get("batching"), where + ".batching");
@@ -185,7 +186,7 @@ public final class ConfigLoader {
     }
     try {
       return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-          intraOpThreads);
+          intraOpThreads, channelsLast);
     } catch (ConfigException e) {
       throw new ConfigException(where + ": " + e.getMessage());
     }
@@ -245,6 +246,17 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": '" + key + "' is out of range");
     }
     return (int) v;
+  }
+
+  private static boolean booleanValue(
+      Map<String, Object> m, String key, boolean dflt, String where) {
+    if (!m.containsKey(key)) {
+      return dflt;
+    }
+    if (!(m.get(key) instanceof Boolean b)) {
+      throw new ConfigException(where + ": '" + key + "' must be true or false, got " + m.get(key));
+    }
+    return b;
   }
 
   private static long longValue(Map<String, Object> m, String key, long dflt, String where) {

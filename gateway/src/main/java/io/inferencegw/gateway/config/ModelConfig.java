@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param intraOpThreads LibTorch threads per CPU replica; 0 means the cores divided among this
  *     model's CPU replicas. Small networks run best on 1: splitting each tiny op across threads
  *     costs more than it saves, and on busy cores every op waits for the slowest thread.
+ * @param channelsLast run CPU replicas with channels-last convolution weights and inputs (faster
+ *     for convolutional networks); a replica whose output differs in that layout keeps the
+ *     default one (see {@code BatchRunner})
  */
 public record ModelConfig(
     String name,
@@ -28,11 +31,12 @@ public record ModelConfig(
     List<String> devices,
     int instances,
     BatchingConfig batching,
-    int intraOpThreads) {
+    int intraOpThreads,
+    boolean channelsLast) {
 
   public ModelConfig(String name, String family, String variant, ResourceRef weights,
       Optional<ResourceRef> labels, List<String> devices, int instances, BatchingConfig batching) {
-    this(name, family, variant, weights, labels, devices, instances, batching, 0);
+    this(name, family, variant, weights, labels, devices, instances, batching, 0, true);
   }
 
   public ModelConfig {
@@ -69,21 +73,27 @@ public record ModelConfig(
 
   public ModelConfig withBatching(BatchingConfig newBatching) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, newBatching,
-        intraOpThreads);
+        intraOpThreads, channelsLast);
   }
 
   public ModelConfig withName(String newName) {
     return new ModelConfig(newName, family, variant, weights, labels, devices, instances, batching,
-        intraOpThreads);
+        intraOpThreads, channelsLast);
   }
 
   public ModelConfig withIntraOpThreads(int threads) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-        threads);
+        threads, channelsLast);
+  }
+
+  public ModelConfig withChannelsLast(boolean enabled) {
+    return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
+        intraOpThreads, enabled);
   }
 
   public ModelConfig withPlacement(List<String> newDevices, int newInstances) {
     return new ModelConfig(
-        name, family, variant, weights, labels, newDevices, newInstances, batching, intraOpThreads);
+        name, family, variant, weights, labels, newDevices, newInstances, batching, intraOpThreads,
+        channelsLast);
   }
 }

@@ -182,7 +182,7 @@ public final class ModelManager {
               try {
                 inputs.weights().loadInto(network);
                 return new BatchRunner(config.name(), version, spec, network, device,
-                    new ModelInputPreparer(spec, limits));
+                    new ModelInputPreparer(spec, limits), config.channelsLast());
               } catch (RuntimeException e) {
                 network.close();
                 throw e;

@@ -5,6 +5,7 @@ import io.inferencegw.gateway.batching.InferenceResult;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.MemoryLayout;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -41,11 +43,23 @@ public final class BatchRunner implements AutoCloseable {
   private final Device device;
   private final boolean onCpu;
   private final InputPreparer inputs;
+  private final boolean tryChannelsLast;
+  private boolean channelsLast;
 
   /** Takes ownership of {@code network}, which must already hold its weights. */
   public BatchRunner(
       String model, String version, VariantSpec spec, ClassifierModule network, String device,
       InputPreparer inputs) {
+    this(model, version, spec, network, device, inputs, false);
+  }
+
+  /**
+   * @param channelsLast try the channels-last layout on CPU: {@link #warmUp} keeps it if the
+   *     network's output is the same in it
+   */
+  public BatchRunner(
+      String model, String version, VariantSpec spec, ClassifierModule network, String device,
+      InputPreparer inputs, boolean channelsLast) {
     this.model = model;
     this.version = version;
     this.spec = spec;
@@ -53,10 +67,16 @@ public final class BatchRunner implements AutoCloseable {
     this.device = new Device(device);
     this.onCpu = device.equals("cpu");
     this.inputs = inputs;
+    this.tryChannelsLast = channelsLast && onCpu;
     network.eval();
     if (!onCpu) {
       network.to(this.device, false);
     }
+  }
+
+  /** Whether batches run channels-last (decided by {@link #warmUp}). */
+  public boolean channelsLast() {
+    return channelsLast;
   }
 
   /** Answers every request of the batch, with a result or an error. */
@@ -124,7 +144,9 @@ public final class BatchRunner implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         samples.get(i).writeInto(batch.select(0, i));
       }
-      Tensor input = onCpu ? batch : batch.pin_memory().to(device, torch.ScalarType.Float, true, false, new org.bytedeco.pytorch.MemoryFormatOptional());
+      Tensor input = onCpu
+          ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
+          : batch.pin_memory().to(device, torch.ScalarType.Float, true, false, new org.bytedeco.pytorch.MemoryFormatOptional());
       Tensor logits = network.forward(input);
       checkShape(logits, n);
       T_TensorTensor_T top = logits.softmax(1).topk(k);
@@ -158,13 +180,55 @@ public final class BatchRunner implements AutoCloseable {
     return out;
   }
 
-  /** Runs one batch of zeros so the first real request does not pay for lazy initialisation. */
+  /**
+   * Runs one batch of zeros so the first real request does not pay for lazy initialisation, then
+   * chooses the layout (see {@link #chooseChannelsLast}).
+   */
   public void warmUp() {
     try (InferenceMode guard = new InferenceMode();
         PointerScope scope = new PointerScope()) {
       Tensor zeros = torch.zeros(1, spec.channels(), spec.height(), spec.width());
       Tensor logits = network.forward(onCpu ? zeros : zeros.to(device, torch.ScalarType.Float));
       checkShape(logits, 1);
+    }
+    if (tryChannelsLast) {
+      channelsLast = chooseChannelsLast();
+    }
+  }
+
+  /**
+   * Switches the replica to channels-last weights and inputs if its output for a probe batch is
+   * the same as in the default layout (parity tolerance, 1e-4 x (1 + max |logit|)). A network
+   * whose code depends on the layout (a {@code view} of activations, say) fails or differs, and
+   * keeps the default layout, with a warning; no request ever sees the difference.
+   */
+  private boolean chooseChannelsLast() {
+    try (InferenceMode guard = new InferenceMode();
+        PointerScope scope = new PointerScope()) {
+      long perImage = (long) spec.channels() * spec.height() * spec.width();
+      // two different, smoothly varying images: a layout mix-up moves values between pixels,
+      // channels or images, and shows
+      Tensor probe = torch.linspace(new Scalar(-40.0), new Scalar(40.0), 2 * perImage)
+          .sin().reshape(2, spec.channels(), spec.height(), spec.width());
+      Tensor expected = network.forward(probe);
+      MemoryLayout.channelsLast(network);
+      try {
+        Tensor actual = network.forward(probe.contiguous(torch.MemoryFormat.ChannelsLast));
+        double maxRef = expected.abs().max().item_double();
+        double diff = expected.sub(actual).abs().max().item_double();
+        if (diff <= 1e-4 * (1 + maxRef)) {
+          LOG.info("model {} v{}: channels-last layout (max |logit difference| {})", model,
+              version, diff);
+          return true;
+        }
+        LOG.warn("model {} v{}: output differs in the channels-last layout (max |logit "
+            + "difference| {}); serving the default layout", model, version, diff);
+      } catch (RuntimeException e) {
+        LOG.warn("model {} v{}: cannot run channels-last ({}); serving the default layout", model,
+            version, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      }
+      MemoryLayout.contiguous(network);
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.inferencegw.gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,7 @@ class ConfigLoaderTest {
                     devices: [cpu, "cuda:1"]
                     instances: 2
                     intra_op_threads: 3
+                    channels_last: false
                     batching: {max_batch_size: 8, max_queue_delay_us: 500, queue_capacity: 64}
                 """),
             Path.of("default-plugins"));
@@ -48,6 +50,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("cpu", "cuda:1"), m.devices());
     assertEquals(2, m.instances());
     assertEquals(3, m.cpuThreadsPerReplica());
+    assertFalse(m.channelsLast());
     assertEquals(new BatchingConfig(8, 500, 64), m.batching());
     assertEquals(dir.resolve("w.safetensors"), m.weights().path().orElseThrow());
     assertEquals(dir.resolve("labels.txt"), m.labels().orElseThrow().path().orElseThrow());
@@ -67,6 +70,7 @@ class ConfigLoaderTest {
     assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), m.cpuThreadsPerReplica());
     assertEquals(BatchingConfig.DEFAULT, m.batching());
     assertTrue(m.labels().isEmpty());
+    assertTrue(m.channelsLast());
   }
 
   @Test
@@ -112,6 +116,10 @@ class ConfigLoaderTest {
         "models:\n  - {name: m, family: f, variant: v, weights: w.safetensors,"
             + " batching: {max_batch_size: 0}}\n"), Path.of("p")));
     assertThrows(ConfigException.class, () -> ConfigLoader.load(write("port: [1\n"), Path.of("p")));
+    ConfigException layout = assertThrows(ConfigException.class, () -> ConfigLoader.load(write(
+        "models:\n  - {name: m, family: f, variant: v, weights: w.safetensors,"
+            + " channels_last: sometimes}\n"), Path.of("p")));
+    assertTrue(layout.getMessage().contains("channels_last"), layout.getMessage());
   }
 
   @Test
