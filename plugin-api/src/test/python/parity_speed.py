@@ -53,6 +53,8 @@ def main(argv):
     parser.add_argument("--input-shape", required=True, help="C,H,W")
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--batches", default="1,8")
+    parser.add_argument("--channels-last", action="store_true",
+                        help="weights and inputs in the channels-last memory format")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--min-iterations", type=int, default=5)
     parser.add_argument("--min-seconds", type=float, default=3.0)
@@ -68,12 +70,16 @@ def main(argv):
     state._metadata = model.state_dict()._metadata
     model.load_state_dict(state, strict=True)
     model.eval()
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     shape = tuple(int(d) for d in args.input_shape.split(","))
     os.makedirs(args.out, exist_ok=True)
     result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "batches": {}}
     for batch in (int(b) for b in args.batches.split(",")):
         images = structured_images(batch, shape, torch.Generator().manual_seed(args.seed + batch))
         save_safetensors({"input": images}, os.path.join(args.out, f"input-b{batch}.safetensors"))
+        if args.channels_last:
+            images = images.contiguous(memory_format=torch.channels_last)
         result["batches"][str(batch)] = measure(
             model, images, args.warmup, args.min_iterations, args.min_seconds)
     with open(os.path.join(args.out, "speed.json"), "w", encoding="utf-8") as f:

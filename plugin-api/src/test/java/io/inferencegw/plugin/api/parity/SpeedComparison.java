@@ -3,6 +3,7 @@ package io.inferencegw.plugin.api.parity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.MemoryLayout;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -39,7 +40,8 @@ import org.bytedeco.pytorch.global.torch;
  * reference mapping is then used). Options: {@code --variants} (default all), {@code --threads}
  * (default all cores), {@code --blas-threads} (OpenBLAS's own pool, both sides; default
  * {@code OPENBLAS_NUM_THREADS} or 1), {@code --batches 1,8}, {@code --warmup 2},
- * {@code --min-iterations 5}, {@code --min-seconds 3}. Protocol on both sides: warm-up passes,
+ * {@code --min-iterations 5}, {@code --min-seconds 3}, {@code --layout channels_last} (default,
+ * as the gateway serves CPU replicas; both sides) or {@code contiguous}. Protocol on both sides: warm-up passes,
  * then timed passes until both
  * minimums are reached; throughput is batch size / median pass time. Java runs the way the
  * gateway's workers do: eval mode, one {@link InferenceMode} guard, a {@link PointerScope} per
@@ -89,17 +91,22 @@ public final class SpeedComparison {
         System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "1")));
     openblas_nolapack.blas_set_num_threads(blasThreads);
     Map<String, String> pythonEnv = Map.of("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads));
+    String layout = opts.getOrDefault("layout", "channels_last");
+    if (!layout.equals("channels_last") && !layout.equals("contiguous")) {
+      throw new IllegalArgumentException("--layout is channels_last or contiguous, not " + layout);
+    }
+    boolean channelsLast = layout.equals("channels_last");
     System.out.printf(Locale.ROOT, "%d cores; ours: LibTorch %s, %d threads, OpenBLAS %d threads;"
-        + " torchvision: %s, OpenBLAS %d threads; OMP_WAIT_POLICY %s%n",
+        + " torchvision: %s, OpenBLAS %d threads; OMP_WAIT_POLICY %s; layout %s%n",
         Runtime.getRuntime().availableProcessors(),
         torch.class.getPackage().getImplementationVersion(), torch.get_num_threads(),
         openblas_nolapack.blas_get_num_threads(), oracle.python(), blasThreads,
-        System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"), layout);
 
     List<String> rows = new ArrayList<>();
     for (String variant : variants) {
       rows.add(compare(oracle, family, variant, references.apply(variant), threads, batches,
-          protocol, pythonEnv));
+          protocol, pythonEnv, channelsLast));
       System.out.println(rows.get(rows.size() - 1));
     }
     System.out.println();
@@ -122,30 +129,40 @@ public final class SpeedComparison {
 
   private static String compare(TorchvisionOracle oracle, ModelFamily family, String variant,
       Reference reference, int threads, List<Integer> batches, Protocol protocol,
-      Map<String, String> pythonEnv) throws IOException {
+      Map<String, String> pythonEnv, boolean channelsLast) throws IOException {
     VariantSpec spec = family.requireVariant(variant);
     String shape = spec.inputShape().stream().map(String::valueOf)
         .collect(Collectors.joining(","));
     try (ReferenceRun run = oracle.run(reference, spec.inputShape())) {
       Path dir = run.weights().getParent().resolve("speed");
-      oracle.runScript(TorchvisionOracle.SPEED_SCRIPT, List.of(
+      List<String> args = new ArrayList<>(List.of(
           "--weights", run.weights().toString(), "--out", dir.toString(),
           "--input-shape", shape, "--threads", Integer.toString(threads),
           "--batches", batches.stream().map(String::valueOf).collect(Collectors.joining(",")),
           "--warmup", "" + protocol.warmup(), "--min-iterations", "" + protocol.minIterations(),
-          "--min-seconds", "" + protocol.minSeconds(), reference.argument()), pythonEnv);
+          "--min-seconds", "" + protocol.minSeconds(), reference.argument()));
+      if (channelsLast) {
+        args.add("--channels-last");
+      }
+      oracle.runScript(TorchvisionOracle.SPEED_SCRIPT, args, pythonEnv);
       JsonNode python = JSON.readTree(Files.readString(dir.resolve("speed.json")));
 
       StringBuilder row = new StringBuilder();
       try (ClassifierModule model = family.build(variant)) {
         WeightLoader.loadStrict(model, run.weights());
         model.eval();
+        if (channelsLast) {
+          MemoryLayout.channelsLast(model);
+        }
         row.append(String.format(Locale.ROOT, "| %s | %,d | %d |",
             variant, StateDict.parameterCount(model), threads));
         for (int b : batches) {
           double ours;
           try (PointerScope scope = new PointerScope()) {
             Tensor input = ParityHarness.read(dir.resolve("input-b" + b + ".safetensors"), "input");
+            if (channelsLast) {
+              input = input.contiguous(torch.MemoryFormat.ChannelsLast);
+            }
             ours = imagesPerSecond(model, input, protocol);
           }
           double theirs = python.get("batches").get("" + b).get("images_per_second").asDouble();
