@@ -5,6 +5,7 @@ import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.blocks.inception.TransformInput;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -35,11 +36,6 @@ public class GooglenetFamily implements ModelFamily {
   public static final PreprocessSpec PREPROCESS =
       PreprocessSpec.imagenet(256, SIZE, Interpolation.BILINEAR);
 
-  /** The catalog's note on the input: what {@code transform_input=True} does. */
-  static final String INPUT_NOTE = "torchvision googlenet with transform_input=True (its ImageNet "
-      + "weights were ported from TensorFlow): send ImageNet-normalised input as the preprocess "
-      + "says; the network's first step maps it to the TensorFlow normalisation (x - 0.5) / 0.5";
-
   /** sum(p.numel()) of torchvision's {@code googlenet()}, auxiliary heads included. */
   public static final long PARAMETERS = 13_004_888L;
 
@@ -65,8 +61,7 @@ public class GooglenetFamily implements ModelFamily {
   /** Says that the network renormalises its input itself ({@code transform_input=True}). */
   @Override
   public String inputNote(String variant) {
-    requireVariant(variant);
-    return INPUT_NOTE;
+    return TransformInput.catalogNote(requireVariant(variant).name());
   }
 
   /** Skips torchvision's truncated-normal initialisation: the weights are replaced right after. */

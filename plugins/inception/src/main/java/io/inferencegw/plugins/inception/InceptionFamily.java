@@ -6,6 +6,7 @@ import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.blocks.inception.TransformInput;
 import io.inferencegw.plugins.inception.resnetv2.InceptionResnetV2;
 import io.inferencegw.plugins.inception.v3.Inception3;
 import io.inferencegw.plugins.inception.v4.InceptionV4;
@@ -103,10 +104,7 @@ public class InceptionFamily implements ModelFamily {
   @Override
   public String inputNote(String variant) {
     return switch (requireVariant(variant).name()) {
-      case INCEPTION_V3 -> "torchvision inception_v3 with transform_input=True (its ImageNet "
-          + "weights were ported from TensorFlow): send ImageNet-normalised input as the "
-          + "preprocess says; the network's first step maps it to the TensorFlow normalisation "
-          + "(x - 0.5) / 0.5";
+      case INCEPTION_V3 -> TransformInput.catalogNote(INCEPTION_V3);
       default -> "timm " + variant + " (tf_in1k weights): Inception normalisation, mean = std = "
           + "0.5, applied by the preprocess";
     };

@@ -25,6 +25,16 @@ public final class TransformInput implements Layer {
   public static final TransformInput IMAGENET = new TransformInput(
       PreprocessSpec.IMAGENET_MEAN, PreprocessSpec.IMAGENET_STD);
 
+  /**
+   * The gateway catalog's note for a network that starts with this layer, e.g.
+   * {@code catalogNote("googlenet")}: clients send ImageNet-normalised input.
+   */
+  public static String catalogNote(String torchvisionModel) {
+    return "torchvision " + torchvisionModel + " with transform_input=True (its ImageNet weights "
+        + "were ported from TensorFlow): send ImageNet-normalised input as the preprocess says; "
+        + "the network's first step maps it to the TensorFlow normalisation (x - 0.5) / 0.5";
+  }
+
   private final double[] scale = new double[3];
   private final double[] shift = new double[3];
 
