@@ -181,18 +181,20 @@ public final class BatchRunner implements AutoCloseable {
   }
 
   /**
-   * Runs one batch of zeros so the first real request does not pay for lazy initialisation, then
-   * chooses the layout (see {@link #chooseChannelsLast}).
+   * Runs the network once so the first real request does not pay for lazy initialisation: on a
+   * batch of zeros, or, where channels-last is to be tried, on the probe batch that chooses the
+   * layout (see {@link #chooseChannelsLast}), which warms up both layouts.
    */
   public void warmUp() {
+    if (tryChannelsLast) {
+      channelsLast = chooseChannelsLast();
+      return;
+    }
     try (InferenceMode guard = new InferenceMode();
         PointerScope scope = new PointerScope()) {
       Tensor zeros = torch.zeros(1, spec.channels(), spec.height(), spec.width());
       Tensor logits = network.forward(onCpu ? zeros : zeros.to(device, torch.ScalarType.Float));
       checkShape(logits, 1);
-    }
-    if (tryChannelsLast) {
-      channelsLast = chooseChannelsLast();
     }
   }
 
@@ -211,6 +213,7 @@ public final class BatchRunner implements AutoCloseable {
       Tensor probe = torch.linspace(new Scalar(-40.0), new Scalar(40.0), 2 * perImage)
           .sin().reshape(2, spec.channels(), spec.height(), spec.width());
       Tensor expected = network.forward(probe);
+      checkShape(expected, 2);
       MemoryLayout.channelsLast(network);
       try {
         Tensor actual = network.forward(probe.contiguous(torch.MemoryFormat.ChannelsLast));
