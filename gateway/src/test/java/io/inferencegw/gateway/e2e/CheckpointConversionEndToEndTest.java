@@ -14,15 +14,14 @@ import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.parity.Reference;
 import io.inferencegw.plugin.api.parity.ReferenceRun;
 import io.inferencegw.plugin.api.parity.TorchvisionOracle;
+import io.inferencegw.plugin.api.parity.TorchvisionOracle.PythonRun;
 import io.inferencegw.plugin.api.weights.SafetensorsReader;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +56,7 @@ class CheckpointConversionEndToEndTest {
     oracle = TorchvisionOracle.require();
     reference = oracle.run(Reference.torchvision(ARCH), List.of(3, 224, 224));
     legacyCheckpoint = dir.resolve(ARCH + "-legacy.pth");
-    Result made = python(MAKE_LEGACY.toString(), reference.weights().toString(),
+    PythonRun made = python(MAKE_LEGACY.toString(), reference.weights().toString(),
         legacyCheckpoint.toString(), ARCH);
     assertEquals(0, made.exitCode(), made.output());
   }
@@ -72,7 +71,7 @@ class CheckpointConversionEndToEndTest {
   @Test
   void aConvertedOldStyleCheckpointServesTorchvisionsLogits(Vertx vertx) throws Exception {
     Path converted = dir.resolve(ARCH + ".safetensors");
-    Result result = python(CONVERTER.toString(), legacyCheckpoint.toString(),
+    PythonRun result = python(CONVERTER.toString(), legacyCheckpoint.toString(),
         converted.toString(), "--torchvision", ARCH);
     assertEquals(0, result.exitCode(), result.output());
     assertTrue(result.output().contains("tensors"), result.output());
@@ -96,7 +95,7 @@ class CheckpointConversionEndToEndTest {
   @Test
   void aCheckpointOfAnotherArchitectureIsRefusedWithTheKeysThatDoNotFit() throws Exception {
     Path out = dir.resolve("wrong.safetensors");
-    Result result = python(CONVERTER.toString(), legacyCheckpoint.toString(), out.toString(),
+    PythonRun result = python(CONVERTER.toString(), legacyCheckpoint.toString(), out.toString(),
         "--torchvision", "resnet18");
     assertEquals(1, result.exitCode(), result.output());
     assertTrue(result.output().contains("does not fit torchvision's resnet18"), result.output());
@@ -110,24 +109,13 @@ class CheckpointConversionEndToEndTest {
     Path notACheckpoint = dir.resolve("notes.pth");
     Files.writeString(notACheckpoint, "not a checkpoint");
     Path out = dir.resolve("notes.safetensors");
-    Result result = python(CONVERTER.toString(), notACheckpoint.toString(), out.toString());
+    PythonRun result = python(CONVERTER.toString(), notACheckpoint.toString(), out.toString());
     assertEquals(1, result.exitCode(), result.output());
     assertTrue(result.output().contains("cannot read"), result.output());
     assertFalse(Files.exists(out));
   }
 
-  record Result(int exitCode, String output) {}
-
-  private static Result python(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(oracle.python()));
-    command.addAll(List.of(args));
-    Path log = Files.createTempFile(dir, "python-", ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    if (!p.waitFor(300, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("timed out: " + command);
-    }
-    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  private static PythonRun python(String... args) {
+    return oracle.runPython(List.of(args), Map.of());
   }
 }

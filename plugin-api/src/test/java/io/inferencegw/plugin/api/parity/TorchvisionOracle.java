@@ -130,7 +130,25 @@ public final class TorchvisionOracle {
 
   /** {@link #runScript(String, List)} with these variables added to the script's environment. */
   public String runScript(String script, List<String> args, Map<String, String> env) {
-    List<String> command = new ArrayList<>(List.of(python, scripts.resolve(script).toString()));
+    List<String> scriptAndArgs = new ArrayList<>(List.of(scripts.resolve(script).toString()));
+    scriptAndArgs.addAll(args);
+    PythonRun run = runPython(scriptAndArgs, env);
+    if (run.exitCode() != 0) {
+      throw new IllegalStateException(
+          "exit code " + run.exitCode() + " from " + scriptAndArgs + ":\n" + run.output());
+    }
+    return run.output();
+  }
+
+  /** How a Python process ended: its exit code and its output (stdout and stderr together). */
+  public record PythonRun(int exitCode, String output) {}
+
+  /**
+   * Runs this Python with the arguments (a script and its arguments, or {@code -c CODE}) and
+   * these variables added to its environment, whatever its exit code.
+   */
+  public PythonRun runPython(List<String> args, Map<String, String> env) {
+    List<String> command = new ArrayList<>(List.of(python));
     command.addAll(args);
     long timeout = Long.getLong("parity.timeoutSeconds", 1800);
     try {
@@ -145,12 +163,7 @@ public final class TorchvisionOracle {
           p.destroyForcibly();
           throw new IllegalStateException("timed out after " + timeout + " s: " + command);
         }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-          throw new IllegalStateException(
-              "exit code " + p.exitValue() + " from " + command + ":\n" + output);
-        }
-        return output;
+        return new PythonRun(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
       } finally {
         Files.deleteIfExists(log);
       }
