@@ -7,13 +7,11 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
-import io.inferencegw.plugin.api.weights.SafetensorsDtype;
 import io.inferencegw.plugin.api.weights.SafetensorsReader;
 import io.inferencegw.plugin.api.weights.WeightLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -178,18 +176,13 @@ public final class ParityHarness {
   }
 
   static void assertStructure(String variant, ClassifierModule model, ReferenceStructure ref) {
-    List<ReferenceStructure.Entry> ours = new ArrayList<>();
-    try (PointerScope scope = new PointerScope()) {
-      StateDict.of(model).forEach((key, t) -> ours.add(new ReferenceStructure.Entry(key,
-          Arrays.stream(t.sizes().vec().get()).boxed().toList(),
-          SafetensorsDtype.fromScalarType(t.scalar_type()).name())));
-    }
-    if (!ours.equals(ref.stateDict())) {
+    ReferenceStructure ours = ReferenceStructure.of(variant, model);
+    if (!ours.stateDict().equals(ref.stateDict())) {
       throw new AssertionError(variant + ": state_dict differs from " + ref.label() + "\n"
-          + describeDifference(ref.stateDict(), ours));
+          + describeDifference(ref.stateDict(), ours.stateDict()));
     }
-    long count = StateDict.parameterCount(model);
-    assertEquals(ref.parameters(), count, variant + ": parameter count vs " + ref.label());
+    assertEquals(ref.parameters(), ours.parameters(),
+        variant + ": parameter count vs " + ref.label());
   }
 
   /** Missing, unexpected and mismatching entries, or the first position where order differs. */

@@ -12,6 +12,8 @@ import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.parity.ParityHarness;
+import io.inferencegw.plugin.api.parity.ReferenceStructure;
 import io.inferencegw.plugin.api.blocks.inception.TransformInput;
 import io.inferencegw.plugins.inception.v3.Inception3;
 import java.io.IOException;
@@ -147,12 +149,9 @@ class InceptionFamilyTest {
   void buildForLoadingHasTheSameStructure() {
     for (VariantSpec v : family.variants()) {
       try (ClassifierModule built = family.build(v.name());
-          ClassifierModule forLoading = family.buildForLoading(v.name());
-          PointerScope scope = new PointerScope()) {
-        Map<String, Tensor> a = StateDict.of(built);
-        Map<String, Tensor> b = StateDict.of(forLoading);
-        assertEquals(List.copyOf(a.keySet()), List.copyOf(b.keySet()), v.name());
-        a.forEach((k, t) -> assertEquals(shape(t), shape(b.get(k)), k));
+          ClassifierModule forLoading = family.buildForLoading(v.name())) {
+        ParityHarness.assertSameStructure(v.name(), forLoading,
+            ReferenceStructure.of("build()", built));
       }
     }
     assertThrows(IllegalArgumentException.class, () -> family.buildForLoading("inception_v2"));

@@ -9,6 +9,8 @@ import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.parity.ParityHarness;
+import io.inferencegw.plugin.api.parity.ReferenceStructure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -104,12 +106,9 @@ class RegnetFamilyTest {
   @Test
   void buildForLoadingHasTheSameStructure() {
     try (ClassifierModule built = family.build("regnet_y_800mf");
-        ClassifierModule forLoading = family.buildForLoading("regnet_y_800mf");
-        PointerScope scope = new PointerScope()) {
-      Map<String, Tensor> a = StateDict.of(built);
-      Map<String, Tensor> b = StateDict.of(forLoading);
-      assertEquals(List.copyOf(a.keySet()), List.copyOf(b.keySet()));
-      a.forEach((k, t) -> assertEquals(shape(t), shape(b.get(k)), k));
+        ClassifierModule forLoading = family.buildForLoading("regnet_y_800mf")) {
+      ParityHarness.assertSameStructure("regnet_y_800mf", forLoading,
+          ReferenceStructure.of("build()", built));
     }
   }
 
