@@ -42,9 +42,10 @@ import org.bytedeco.pytorch.global.torch;
  * {@code OPENBLAS_NUM_THREADS} or 1), {@code --batches 1,8}, {@code --warmup 2},
  * {@code --min-iterations 5}, {@code --min-seconds 3}, {@code --layout channels_last} (default,
  * as the gateway serves CPU replicas; both sides) or {@code contiguous}. Protocol on both sides:
- * warm-up passes, then timed passes until both minimums are reached; throughput is batch size / median pass time. Java runs the way the
- * gateway's workers do: eval mode, one {@link InferenceMode} guard, a {@link PointerScope} per
- * pass. Python runs first, then Java, never both at once.
+ * warm-up passes, then timed passes until both minimums are reached; throughput is batch size /
+ * median pass time. Java runs the way the gateway's workers do: eval mode, one
+ * {@link InferenceMode} guard, a {@link PointerScope} per pass. Python runs first, then Java,
+ * never both at once.
  */
 public final class SpeedComparison {
 
