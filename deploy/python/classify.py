@@ -5,6 +5,7 @@ Needs no generated code: message types come from the descriptor set the build wr
 (proto/target/generated-resources/protobuf/descriptor-sets/classifier.desc).
 
     python3 deploy/python/classify.py deploy/samples/*.png
+    python3 deploy/python/classify.py --list      # served models, and the catalog of variants
 """
 import argparse
 import os
@@ -33,26 +34,56 @@ def message_classes(descriptor_path):
         get = getattr(message_factory, "GetMessageClass", None)
         return get(desc) if get else factory.GetPrototype(desc)
 
-    return cls("gateway.v1.ClassifyRequest"), cls("gateway.v1.ClassifyResponse")
+    return {name: cls("gateway.v1." + name) for name in
+            ("ClassifyRequest", "ClassifyResponse", "ListModelsRequest", "ListModelsResponse")}
+
+
+def list_models(channel, messages, timeout):
+    """Prints the served models, then every variant the loaded plugins can build."""
+    list_call = channel.unary_unary(
+        "/gateway.v1.Classifier/ListModels",
+        request_serializer=lambda m: m.SerializeToString(),
+        response_deserializer=messages["ListModelsResponse"].FromString)
+    response = list_call(messages["ListModelsRequest"](), timeout=timeout)
+    for m in response.models:
+        print(f"model {m.name} v{m.version}: {m.family}/{m.variant} {m.state}"
+              f" on {','.join(m.devices)}")
+    for v in response.catalog:
+        p = v.preprocess
+        mean = ",".join(f"{x:.3f}" for x in p.mean)
+        std = ",".join(f"{x:.3f}" for x in p.std)
+        print(f"variant {v.family}/{v.variant}: {v.parameters:,} parameters,"
+              f" input {'x'.join(map(str, v.input_shape))}, {v.num_classes} classes;"
+              f" {p.color} resize {p.resize_shorter} {p.interpolation.lower()},"
+              f" crop {p.crop_height}x{p.crop_width}, mean {mean}, std {std}"
+              + (f"; {v.input_note}" if v.input_note else ""))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("images", nargs="+")
+    parser.add_argument("images", nargs="*")
+    parser.add_argument("--list", action="store_true",
+                        help="list the served models and the catalog instead of classifying")
     parser.add_argument("--model", default="fashion-lenet")
     parser.add_argument("--target", default="localhost:8080")
     parser.add_argument("--top-k", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=10.0, help="deadline in seconds")
     parser.add_argument("--descriptor", default=DEFAULT_DESCRIPTOR)
     args = parser.parse_args()
+    if not args.list and not args.images:
+        parser.error("give image files to classify, or --list")
 
-    request_cls, response_cls = message_classes(args.descriptor)
+    messages = message_classes(args.descriptor)
+    request_cls = messages["ClassifyRequest"]
     failures = 0
     with grpc.insecure_channel(args.target) as channel:
+        if args.list:
+            list_models(channel, messages, args.timeout)
+            return 0
         classify = channel.unary_unary(
             "/gateway.v1.Classifier/Classify",
             request_serializer=lambda m: m.SerializeToString(),
-            response_deserializer=response_cls.FromString)
+            response_deserializer=messages["ClassifyResponse"].FromString)
         for path in args.images:
             with open(path, "rb") as f:
                 request = request_cls(model=args.model, image=f.read(), top_k=args.top_k,

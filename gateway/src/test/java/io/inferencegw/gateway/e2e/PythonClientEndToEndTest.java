@@ -37,17 +37,13 @@ class PythonClientEndToEndTest {
     Gateway gateway =
         Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {
-      List<String> cmd = new ArrayList<>(List.of(PYTHON, "deploy/python/classify.py",
-          "--target", "localhost:" + gateway.port(), "--top-k", "1"));
+      List<String> args = new ArrayList<>(List.of("--top-k", "1"));
       List<Path> samples;
       try (var files = Files.list(REPO.resolve("deploy/samples"))) {
         samples = files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
       }
-      samples.forEach(p -> cmd.add(REPO.relativize(p).toString()));
-      Process p = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-      assertEquals(0, p.exitValue(), out);
+      samples.forEach(p -> args.add(REPO.relativize(p).toString()));
+      String out = classifyPy(gateway, args);
       String[] lines = out.strip().split("\n");
       assertEquals(samples.size(), lines.length, out);
       int correct = 0;
@@ -63,6 +59,37 @@ class PythonClientEndToEndTest {
     } finally {
       gateway.close().await(60, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void readmePythonClientListsModelsAndTheCatalogWithItsPreprocessing(Vertx vertx)
+      throws Exception {
+    assumeTrue(pythonHasGrpc(), "needs Debian's python3-grpcio");
+    Gateway gateway =
+        Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
+    try {
+      String out = classifyPy(gateway, List.of("--list"));
+      assertTrue(out.contains("model fashion-lenet v1: lenet/"), out);
+      assertTrue(out.contains("variant inception/inception_v3: 27,161,264 parameters, input "
+          + "3x299x299, 1000 classes; RGB resize 342 bilinear, crop 299x299, mean "
+          + "0.485,0.456,0.406, std 0.229,0.224,0.225; torchvision inception_v3 with "
+          + "transform_input=True"), out);
+      assertTrue(out.contains("variant lenet/lenet5: 61,706 parameters, input 1x28x28"), out);
+    } finally {
+      gateway.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Runs deploy/python/classify.py against the gateway; returns its output (exit code 0). */
+  private static String classifyPy(Gateway gateway, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(PYTHON, "deploy/python/classify.py",
+        "--target", "localhost:" + gateway.port()));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out;
   }
 
   private static boolean pythonHasGrpc() throws Exception {
