@@ -32,6 +32,9 @@ public final class InferenceRequest {
   private final Context context;
   private final Promise<InferenceResult> promise = Promise.promise();
   private final AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
+  /** Guarded by the lock of the queue holding the request: see {@link ModelQueue}. */
+  private boolean inputReady;
+  private volatile float[] preparedInput;
 
   /**
    * @param deadlineNanos {@link System#nanoTime()} after which the result is useless, or
@@ -40,6 +43,9 @@ public final class InferenceRequest {
    */
   public InferenceRequest(
       ModelInput input, int topK, boolean returnLogits, long deadlineNanos, Context context) {
+    if (topK < 1) {
+      throw new IllegalArgumentException("topK must be at least 1, got " + topK);
+    }
     this.input = input;
     this.topK = topK;
     this.returnLogits = returnLogits;
@@ -50,6 +56,26 @@ public final class InferenceRequest {
 
   public ModelInput input() {
     return input;
+  }
+
+  /**
+   * The network input [C, H, W] that the input stage prepared off the worker, or null when the
+   * worker prepares the input itself (a preprocessed tensor, or no input stage).
+   */
+  public float[] preparedInput() {
+    return preparedInput;
+  }
+
+  void inputPrepared(float[] values) {
+    preparedInput = values;
+  }
+
+  boolean inputReady() {
+    return inputReady;
+  }
+
+  void inputReady(boolean ready) {
+    inputReady = ready;
   }
 
   public int topK() {

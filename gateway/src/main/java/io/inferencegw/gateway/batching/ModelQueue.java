@@ -5,6 +5,7 @@ import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,20 +23,31 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Requests are served in arrival order. Expired and cancelled requests never take a batch
  * slot: they are dropped when a batch is formed (and usually earlier, by {@link #remove}).
+ *
+ * <p>A request whose input needs decoding is admitted at once (it holds its place and counts
+ * against the capacity) but is not ready until the {@link InputStage} has prepared it: batches
+ * and the delay clock consider ready requests only, so one slow decode delays nobody else.
  */
 public final class ModelQueue {
 
   private final String model;
   private final BatchingConfig batching;
+  private final InputStage inputStage;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<InferenceRequest> waiting = new ArrayDeque<>();
   private final LongAdder expiredBeforeCompute = new LongAdder();
+  private int ready;
   private boolean closed;
 
   public ModelQueue(String model, BatchingConfig batching) {
+    this(model, batching, InputStage.NONE);
+  }
+
+  public ModelQueue(String model, BatchingConfig batching, InputStage inputStage) {
     this.model = model;
     this.batching = batching;
+    this.inputStage = inputStage;
   }
 
   public BatchingConfig batching() {
@@ -57,6 +69,7 @@ public final class ModelQueue {
    * the caller knows whether to answer RESOURCE_EXHAUSTED or to try the model's successor.
    */
   public Admission offer(InferenceRequest request) {
+    boolean prepare = inputStage.needsPreparation(request);
     lock.lock();
     try {
       if (closed) {
@@ -66,13 +79,48 @@ public final class ModelQueue {
         return Admission.FULL;
       }
       waiting.addLast(request);
-      // Wake a worker when the batch is full, or when this request starts the delay clock.
-      if (waiting.size() == 1 || waiting.size() >= batching.maxBatchSize()) {
-        changed.signal();
+      if (!prepare) {
+        markReady(request);
       }
-      return Admission.ADMITTED;
     } finally {
       lock.unlock();
+    }
+    if (prepare) {
+      inputStage.prepare(request, this);
+    }
+    return Admission.ADMITTED;
+  }
+
+  /** Under the lock: the request can join a batch from now on. */
+  private void markReady(InferenceRequest request) {
+    request.inputReady(true);
+    ready++;
+    // Wake a worker when the batch is full, or when this request starts the delay clock.
+    if (ready == 1 || ready >= batching.maxBatchSize()) {
+      changed.signal();
+    }
+  }
+
+  /**
+   * The input stage prepared a request's input: it joins the next batch. Ignored when the
+   * request left the queue meanwhile (expired, cancelled, or the queue closed).
+   */
+  public void inputPrepared(InferenceRequest request, float[] values) {
+    lock.lock();
+    try {
+      if (!request.inputReady() && request.isQueued() && waiting.contains(request)) {
+        request.inputPrepared(values);
+        markReady(request);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The input stage could not prepare a request's input: it leaves the queue with the error. */
+  public void inputFailed(InferenceRequest request, GatewayException error) {
+    if (remove(request)) {
+      request.fail(error);
     }
   }
 
@@ -88,7 +136,11 @@ public final class ModelQueue {
   public boolean remove(InferenceRequest request) {
     lock.lock();
     try {
-      return waiting.remove(request);
+      boolean removed = waiting.remove(request);
+      if (removed && request.inputReady()) {
+        ready--;
+      }
+      return removed;
     } finally {
       lock.unlock();
     }
@@ -109,10 +161,11 @@ public final class ModelQueue {
   }
 
   /**
-   * Waits for the next batch: returns when {@code max_batch_size} requests wait, when the oldest
-   * has waited {@code max_queue_delay}, or with an empty list after {@code maxWaitNanos} without
-   * any request (so the caller can check whether it should stop) or once the queue is closed.
-   * Every request returned is claimed by the caller, who must answer it.
+   * Waits for the next batch: returns when {@code max_batch_size} requests are ready, when the
+   * oldest ready one has waited {@code max_queue_delay}, or with an empty list after
+   * {@code maxWaitNanos} without any ready request (so the caller can check whether it should
+   * stop) or once the queue is closed. Every request returned is claimed by the caller, who must
+   * answer it.
    */
   public List<InferenceRequest> awaitBatch(long maxWaitNanos) throws InterruptedException {
     long giveUpAt = System.nanoTime() + maxWaitNanos;
@@ -124,10 +177,10 @@ public final class ModelQueue {
           return List.of();
         }
         long now = System.nanoTime();
-        if (waiting.size() >= batching.maxBatchSize()) {
+        if (ready >= batching.maxBatchSize()) {
           break;
         }
-        InferenceRequest oldest = waiting.peekFirst();
+        InferenceRequest oldest = oldestReady();
         if (oldest != null) {
           long dueAt = oldest.admittedNanos() + delayNanos;
           if (now - dueAt >= 0) {
@@ -147,23 +200,49 @@ public final class ModelQueue {
     }
   }
 
-  /** Under the lock: up to max_batch_size live requests, dropping expired ones. */
+  /** Under the lock: the ready request that arrived first, or null. */
+  private InferenceRequest oldestReady() {
+    if (ready == 0) {
+      return null;
+    }
+    for (InferenceRequest r : waiting) {
+      if (r.inputReady()) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Under the lock: up to max_batch_size ready requests in arrival order, dropping expired ones
+   * (ready or not) on the way; requests still being prepared keep their place.
+   */
   private List<InferenceRequest> takeBatch() {
-    List<InferenceRequest> batch = new ArrayList<>(Math.min(waiting.size(), batching.maxBatchSize()));
+    List<InferenceRequest> batch = new ArrayList<>(Math.min(ready, batching.maxBatchSize()));
     long now = System.nanoTime();
-    while (batch.size() < batching.maxBatchSize() && !waiting.isEmpty()) {
-      InferenceRequest r = waiting.pollFirst();
+    Iterator<InferenceRequest> it = waiting.iterator();
+    while (batch.size() < batching.maxBatchSize() && ready > 0 && it.hasNext()) {
+      InferenceRequest r = it.next();
       if (r.isExpired(now)) {
+        it.remove();
+        if (r.inputReady()) {
+          ready--;
+        }
         if (r.fail(ErrorCode.DEADLINE_EXCEEDED, "deadline passed while queued for " + model)) {
           expiredBeforeCompute.increment();
         }
         continue;
       }
+      if (!r.inputReady()) {
+        continue;
+      }
+      it.remove();
+      ready--;
       if (r.claimForBatch()) {
         batch.add(r);
       }
     }
-    if (!waiting.isEmpty()) {
+    if (ready > 0) {
       changed.signal(); // another idle worker can start on the rest
     }
     return batch;
@@ -179,6 +258,7 @@ public final class ModelQueue {
       closed = true;
       List<InferenceRequest> left = new ArrayList<>(waiting);
       waiting.clear();
+      ready = 0;
       changed.signalAll();
       return left;
     } finally {

@@ -46,10 +46,14 @@ public final class ModelRouting {
     return model;
   }
 
-  /** The top_k a request gets: 0 means {@link #DEFAULT_TOP_K}; capped at the class count. */
+  /**
+   * The top_k a request gets: 0 means {@link #DEFAULT_TOP_K}; capped at the class count. The
+   * field is a protobuf uint32, which Java reads as a signed int: it is widened as unsigned, so
+   * that 4,000,000,000 is a large request (capped) rather than a negative one.
+   */
   public static int topK(int requested, ServedModel model) {
-    int k = requested == 0 ? DEFAULT_TOP_K : requested;
-    return Math.min(k, model.spec().numClasses());
+    long k = requested == 0 ? DEFAULT_TOP_K : Integer.toUnsignedLong(requested);
+    return (int) Math.min(k, model.spec().numClasses());
   }
 
   /**

@@ -11,8 +11,8 @@ import io.inferencegw.proto.v1.RawImage;
 
 /**
  * Turns the input of a {@code ClassifyRequest} into a {@link ModelInput}, with the checks that
- * are cheap enough for an event loop: presence, sizes and shapes. Decoding happens later, on the
- * device worker. The image and pixel checks are public: WebSocket frames get the same ones.
+ * are cheap enough for an event loop: presence, sizes, shapes and tensor values. Decoding happens
+ * later, off the event loop. The image and pixel checks are public: WebSocket frames get the same ones.
  */
 public final class RequestInputs {
 
@@ -56,6 +56,7 @@ public final class RequestInputs {
   private static ModelInput tensor(io.inferencegw.proto.v1.Tensor t, VariantSpec spec) {
     long[] chw = spec.inputShape().stream().mapToLong(Integer::longValue).toArray();
     TensorInput.validate(t.getShapeList(), t.getData().size(), chw);
+    TensorInput.requireFinite(t.getData().asReadOnlyByteBuffer());
     return new ModelInput.PreprocessedTensor(t.getShapeList(), t.getData().toByteArray());
   }
 }

@@ -82,6 +82,17 @@ public final class ImageDecoder {
   }
 
   /**
+   * The width x height an encoded image declares in its header, read without decoding (cheap
+   * enough for an event loop), or -1 when the format or the header cannot be read.
+   */
+  public static long declaredPixels(byte[] encoded) {
+    return ImageFormat.sniff(encoded)
+        .flatMap(format -> ImageHeader.read(format, encoded))
+        .map(h -> h.width() * h.height())
+        .orElse(-1L);
+  }
+
+  /**
    * Decodes {@code encoded} and converts it to {@code color}.
    *
    * @throws GatewayException INVALID_ARGUMENT when the bytes are empty or over the size limit,

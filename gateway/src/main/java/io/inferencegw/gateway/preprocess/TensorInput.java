@@ -16,9 +16,10 @@ import org.bytedeco.pytorch.global.torch;
  * A request's already-preprocessed input: float32 little-endian values in CHW order, which go
  * to the network unchanged.
  *
- * <p>Checked in two steps so that bad requests are turned away early: {@link #validate} needs
- * no LibTorch and is cheap enough for the event loop at admission; {@link #copyInto} runs on the
- * worker, copies the values into the batch slot and rejects non-finite values.
+ * <p>Checked at admission, so that a bad request is turned away before it can share a batch
+ * with others: {@link #validate} (shape and length) and {@link #requireFinite} (values) need no
+ * LibTorch and are cheap enough for the event loop. {@link #copyInto} runs on the worker, copies
+ * the values into the batch slot and checks them again, so that it is safe on its own.
  *
  * <p>Accepted shapes: exactly [C, H, W] of the model input, or [1, C, H, W] (a batch of one, as
  * clients exporting from PyTorch often send). Anything else, including a batch of several, is
@@ -60,6 +61,23 @@ public final class TensorInput {
   }
 
   /**
+   * Rejects a tensor holding NaN or infinite values; {@code data} is float32 little-endian, read
+   * from its position to its limit, which are left unchanged. One pass over plain Java floats
+   * (about 0.1 ms for a 3x224x224 input): cheap enough for the event loop at admission.
+   *
+   * @throws GatewayException INVALID_ARGUMENT naming the first offending element
+   */
+  public static void requireFinite(ByteBuffer data) {
+    FloatBuffer values = data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    for (int i = 0; i < values.limit(); i++) {
+      if (!Float.isFinite(values.get(i))) {
+        throw GatewayException.invalid("tensor contains NaN or infinite values (first at element "
+            + i + ")");
+      }
+    }
+  }
+
+  /**
    * Validates a request tensor and copies it into {@code destination}.
    *
    * @param shape the request's {@code shape} field
@@ -77,22 +95,41 @@ public final class TensorInput {
     }
     long[] expected = TensorChecks.sizes(destination);
     validate(shape, data.remaining(), expected);
-    long numel = numel(expected);
-    FloatBuffer source = data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     try (PointerScope scope = new PointerScope()) {
-      if (destination.is_cpu() && destination.is_contiguous()) {
-        // Straight into the batch slot: one bulk copy (byte-swapped only on big-endian hosts).
-        new FloatPointer(destination.data_ptr()).capacity(numel).asBuffer().put(source);
-      } else {
-        FloatPointer staging = new FloatPointer(numel);
-        staging.asBuffer().put(source);
-        destination.copy_(torch.from_blob(
-            staging, expected, new TensorOptions(torch.ScalarType.Float)));
-      }
+      copy(data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), expected, destination);
       if (!destination.isfinite().all().item_bool()) {
         destination.zero_();
         throw GatewayException.invalid("tensor contains NaN or infinite values");
       }
+    }
+  }
+
+  /**
+   * Copies values that were already checked (an input stage's preprocessed image) into
+   * {@code destination}, a float32 tensor with exactly {@code values.length} elements.
+   */
+  public static void copyValuesInto(float[] values, Tensor destination) {
+    long[] shape = TensorChecks.sizes(destination);
+    if (!TensorChecks.isFloat32(destination) || numel(shape) != values.length) {
+      throw new IllegalArgumentException("destination must be float32 with " + values.length
+          + " elements, got " + destination.scalar_type().intern() + " " + Arrays.toString(shape));
+    }
+    try (PointerScope scope = new PointerScope()) {
+      copy(FloatBuffer.wrap(values), shape, destination);
+    }
+  }
+
+  /** Inside a scope: copies {@code source} (all remaining values) into a float32 tensor. */
+  private static void copy(FloatBuffer source, long[] shape, Tensor destination) {
+    long numel = numel(shape);
+    if (destination.is_cpu() && destination.is_contiguous()) {
+      // Straight into the batch slot: one bulk copy (byte-swapped only on big-endian hosts).
+      new FloatPointer(destination.data_ptr()).capacity(numel).asBuffer().put(source);
+    } else {
+      FloatPointer staging = new FloatPointer(numel);
+      staging.asBuffer().put(source);
+      destination.copy_(torch.from_blob(
+          staging, shape, new TensorOptions(torch.ScalarType.Float)));
     }
   }
 

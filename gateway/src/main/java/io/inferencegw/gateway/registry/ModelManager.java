@@ -10,6 +10,8 @@ import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.worker.BatchRunner;
 import io.inferencegw.gateway.worker.DeviceWorker;
 import io.inferencegw.gateway.worker.ModelInputPreparer;
+import io.inferencegw.gateway.worker.ModelInputStage;
+import io.inferencegw.gateway.worker.PreprocessPool;
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -59,6 +61,8 @@ public final class ModelManager {
   private final Map<String, ModelConfig> pending = new ConcurrentHashMap<>();
   private final Map<String, ModelStatus> failed = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastVersion = new ConcurrentHashMap<>();
+  private final PreprocessPool preprocessing =
+      PreprocessPool.forCores(Runtime.getRuntime().availableProcessors());
 
   public ModelManager(Vertx vertx, PluginRegistry plugins, InputLimits limits) {
     this.vertx = vertx;
@@ -167,7 +171,8 @@ public final class ModelManager {
       LoadInputs inputs) {
     ServedModel model =
         new ServedModel(config, loaded, version, spec, inputs.labels(),
-            new ModelQueue(config.name(), config.batching()));
+            new ModelQueue(config.name(), config.batching(), new ModelInputStage(config.name(),
+                new ModelInputPreparer(spec, limits), preprocessing)));
     List<Future<String>> deployments = new ArrayList<>();
     for (String device : config.devices()) {
       for (int i = 0; i < config.instances(); i++) {
@@ -341,12 +346,12 @@ public final class ModelManager {
     return Future.join(undeploys).mapEmpty();
   }
 
-  /** Unloads every model. */
+  /** Unloads every model, then stops the preprocessing threads. */
   public Future<Void> close() {
     List<Future<Void>> all = new ArrayList<>();
     for (String name : List.copyOf(current.keySet())) {
       all.add(unload(name));
     }
-    return Future.join(all).mapEmpty();
+    return Future.join(all).<Void>mapEmpty().onComplete(v -> preprocessing.close());
   }
 }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * on its own thread, the only thread that ever touches this replica.
  *
  * <p>Per batch: prepare each request's input (bad inputs are answered INVALID_ARGUMENT and
- * leave the batch), fuse the rest into one NCHW tensor, move it to the device once, run the
+ * leave the batch; inputs an input stage prepared are copied), fuse the rest into one NCHW
+ * tensor, move it to the device once, run the
  * network under {@link InferenceMode}, softmax and top-k on the device, copy back only what the
  * answers need, and split per request. All native memory of the batch lives in one
  * {@link PointerScope} and is freed when the batch ends.
@@ -79,82 +80,150 @@ public final class BatchRunner implements AutoCloseable {
     return channelsLast;
   }
 
-  /** Answers every request of the batch, with a result or an error. */
+  /**
+   * Answers every request of the batch, with a result or an error. A request's failure is its
+   * own: an input that cannot be prepared is answered alone, and when the forward pass throws,
+   * the batch is split in halves and each half run again, until the request that makes it fail
+   * is alone; only that request gets INTERNAL.
+   */
   public void run(List<InferenceRequest> batch) {
     long startNanos = System.nanoTime();
-    List<InferenceRequest> ready = new ArrayList<>(batch.size());
-    List<InputPreparer.Sample> samples = new ArrayList<>(batch.size());
+    List<Entry> entries = new ArrayList<>(batch.size());
     for (InferenceRequest request : batch) {
-      try {
-        samples.add(inputs.prepare(request.input()));
-        ready.add(request);
-      } catch (GatewayException e) {
-        request.fail(e);
-      } catch (RuntimeException e) {
-        request.fail(ErrorCode.INVALID_ARGUMENT, "input could not be read: " + e.getMessage());
+      Entry entry = prepare(request);
+      if (entry != null) {
+        entries.add(entry);
       }
     }
-    if (ready.isEmpty()) {
+    runIsolated(entries, startNanos);
+  }
+
+  /** A request of the batch with its prepared input. */
+  private record Entry(InferenceRequest request, InputPreparer.Sample sample) {}
+
+  /** The request's input ready to be written into a batch row; null when it was answered. */
+  private Entry prepare(InferenceRequest request) {
+    try {
+      float[] prepared = request.preparedInput();
+      return new Entry(request, prepared != null
+          ? ModelInputPreparer.prepared(prepared) : inputs.prepare(request.input()));
+    } catch (RuntimeException e) {
+      failSample(request, e);
+      return null;
+    }
+  }
+
+  /**
+   * Answers a request whose own input failed: the client's fault when the failure says so (a
+   * {@link GatewayException}), ours otherwise.
+   */
+  private void failSample(InferenceRequest request, RuntimeException e) {
+    if (e instanceof GatewayException g) {
+      request.fail(g);
+      return;
+    }
+    LOG.error("model {}: preparing an input failed", model, e);
+    request.fail(new GatewayException(ErrorCode.INTERNAL, "model " + model
+        + ": the input could not be prepared (internal error: " + e.getClass().getSimpleName()
+        + ")", e));
+  }
+
+  private void runIsolated(List<Entry> entries, long startNanos) {
+    if (entries.isEmpty()) {
       return;
     }
     try {
-      Outputs out = forward(ready, samples);
-      long computeMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
-      for (int i = 0; i < ready.size(); i++) {
-        InferenceRequest r = ready.get(i);
-        int k = Math.min(r.topK(), out.k);
-        int[] idx = new int[k];
-        float[] scores = new float[k];
-        for (int j = 0; j < k; j++) {
-          idx[j] = (int) out.topIndices[i * out.k + j];
-          scores[j] = out.topScores[i * out.k + j];
-        }
-        float[] logits = null;
-        if (r.returnLogits()) {
-          logits = new float[spec.numClasses()];
-          System.arraycopy(out.logits, i * spec.numClasses(), logits, 0, spec.numClasses());
-        }
-        long queueMicros = TimeUnit.NANOSECONDS.toMicros(startNanos - r.admittedNanos());
-        r.succeed(
-            new InferenceResult(
-                idx, scores, logits, queueMicros, computeMicros, ready.size(), version));
-      }
+      forward(entries, startNanos);
     } catch (RuntimeException e) {
-      LOG.error("model {} failed on a batch of {}", model, ready.size(), e);
-      GatewayException error =
-          new GatewayException(
-              ErrorCode.INTERNAL, "model " + model + " failed: " + e.getMessage(), e);
-      ready.forEach(r -> r.fail(error));
+      if (entries.size() == 1) {
+        LOG.error("model {} failed on a request", model, e);
+        entries.get(0).request().fail(new GatewayException(
+            ErrorCode.INTERNAL, "model " + model + " failed: " + e.getMessage(), e));
+        return;
+      }
+      LOG.warn("model {} failed on a batch of {}; running it again in halves to find the "
+          + "request that fails: {}", model, entries.size(), firstLine(e));
+      int half = entries.size() / 2;
+      runIsolated(entries.subList(0, half), startNanos);
+      runIsolated(entries.subList(half, entries.size()), startNanos);
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+  }
+
+  /**
+   * Writes the rows (a row that fails is answered and left out), runs the network and answers
+   * every request that is left. Throws when the network fails; nobody has been answered then
+   * except the requests whose rows failed.
+   */
+  private void forward(List<Entry> entries, long startNanos) {
+    int k = 1;
+    boolean anyLogits = false;
+    for (Entry e : entries) {
+      k = Math.max(k, Math.min(e.request().topK(), spec.numClasses()));
+      anyLogits |= e.request().returnLogits();
+    }
+    Outputs out;
+    List<InferenceRequest> ready = new ArrayList<>(entries.size());
+    try (InferenceMode guard = new InferenceMode();
+        PointerScope scope = new PointerScope()) {
+      Tensor batch = torch.empty(entries.size(), spec.channels(), spec.height(), spec.width());
+      List<Long> rows = new ArrayList<>(entries.size());
+      for (int i = 0; i < entries.size(); i++) {
+        Entry e = entries.get(i);
+        try {
+          e.sample().writeInto(batch.select(0, i));
+          rows.add((long) i);
+          ready.add(e.request());
+        } catch (RuntimeException failure) {
+          failSample(e.request(), failure);
+        }
+      }
+      if (ready.isEmpty()) {
+        return;
+      }
+      if (ready.size() < entries.size()) {
+        batch = batch.index_select(0, torch.tensor(rows.stream().mapToLong(Long::longValue)
+            .toArray()));
+      }
+      Tensor input = onCpu
+          ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
+          : batch.pin_memory().to(device, torch.ScalarType.Float, true, false,
+              new org.bytedeco.pytorch.MemoryFormatOptional());
+      Tensor logits = network.forward(input);
+      checkShape(logits, ready.size());
+      T_TensorTensor_T top = logits.softmax(1).topk(k);
+      out = new Outputs(k, toFloats(top.get0()), toLongs(top.get1()),
+          anyLogits ? toFloats(logits) : null);
+    }
+    long computeMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
+    for (int i = 0; i < ready.size(); i++) {
+      answer(ready.get(i), i, out, computeMicros, startNanos, ready.size());
     }
   }
 
   private record Outputs(int k, float[] topScores, long[] topIndices, float[] logits) {}
 
-  private Outputs forward(List<InferenceRequest> ready, List<InputPreparer.Sample> samples) {
-    int n = ready.size();
-    int k = 1;
-    boolean anyLogits = false;
-    for (InferenceRequest r : ready) {
-      k = Math.max(k, Math.min(r.topK(), spec.numClasses()));
-      anyLogits |= r.returnLogits();
+  /** Answers one request from row {@code i} of the outputs. */
+  private void answer(
+      InferenceRequest r, int i, Outputs out, long computeMicros, long startNanos, int batchSize) {
+    int k = Math.min(r.topK(), out.k);
+    int[] idx = new int[k];
+    float[] scores = new float[k];
+    for (int j = 0; j < k; j++) {
+      idx[j] = (int) out.topIndices[i * out.k + j];
+      scores[j] = out.topScores[i * out.k + j];
     }
-    try (InferenceMode guard = new InferenceMode();
-        PointerScope scope = new PointerScope()) {
-      Tensor batch = torch.empty(n, spec.channels(), spec.height(), spec.width());
-      for (int i = 0; i < n; i++) {
-        samples.get(i).writeInto(batch.select(0, i));
-      }
-      Tensor input = onCpu
-          ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
-          : batch.pin_memory().to(device, torch.ScalarType.Float, true, false, new org.bytedeco.pytorch.MemoryFormatOptional());
-      Tensor logits = network.forward(input);
-      checkShape(logits, n);
-      T_TensorTensor_T top = logits.softmax(1).topk(k);
-      float[] scores = toFloats(top.get0());
-      long[] indices = toLongs(top.get1());
-      float[] logitValues = anyLogits ? toFloats(logits) : null;
-      return new Outputs(k, scores, indices, logitValues);
+    float[] logits = null;
+    if (r.returnLogits()) {
+      logits = new float[spec.numClasses()];
+      System.arraycopy(out.logits, i * spec.numClasses(), logits, 0, spec.numClasses());
     }
+    long queueMicros = TimeUnit.NANOSECONDS.toMicros(startNanos - r.admittedNanos());
+    r.succeed(new InferenceResult(
+        idx, scores, logits, queueMicros, computeMicros, batchSize, version));
   }
 
   private void checkShape(Tensor logits, int n) {

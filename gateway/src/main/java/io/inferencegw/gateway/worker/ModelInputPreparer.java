@@ -9,6 +9,10 @@ import io.inferencegw.gateway.preprocess.TensorInput;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.nio.ByteBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Prepares inputs for one variant: decodes images and converts their colour as the network
@@ -40,5 +44,28 @@ public final class ModelInputPreparer implements InputPreparer {
 
   private Sample image(DecodedImage image) {
     return row -> preprocessor.preprocess(image, row);
+  }
+
+  /**
+   * Decodes and preprocesses an image input into the network input [C, H, W], on the calling
+   * thread (the input stage's), with the same arithmetic as a batch row.
+   *
+   * @throws GatewayException INVALID_ARGUMENT for input that is not a valid image
+   */
+  public float[] prepareValues(ModelInput input) {
+    Sample sample = prepare(input);
+    long[] shape = preprocessor.inputShape();
+    try (PointerScope scope = new PointerScope()) {
+      Tensor values = torch.empty(shape[0], shape[1], shape[2]);
+      sample.writeInto(values);
+      float[] out = new float[(int) values.numel()];
+      new FloatPointer(values.data_ptr()).get(out);
+      return out;
+    }
+  }
+
+  /** A sample that an input stage already prepared: its values are copied into the row. */
+  public static Sample prepared(float[] values) {
+    return row -> TensorInput.copyValuesInto(values, row);
   }
 }
