@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +35,11 @@ public final class GatewayMain implements Callable<Integer> {
 
   @Option(names = "--plugins", description = "plugins directory (overrides config)")
   Path plugins;
+
+  @Option(names = "--shutdown-grace-seconds", defaultValue = "30",
+      description = "on SIGTERM, how long calls in flight may take to be answered before "
+          + "connections close and models unload (default: ${DEFAULT-VALUE})")
+  long shutdownGraceSeconds;
 
   public static void main(String[] args) {
     int code = new CommandLine(new GatewayMain()).execute(args);
@@ -72,8 +78,15 @@ public final class GatewayMain implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // One after the other: a continuation of the gateway's close would run on an
+                  // event loop that vertx.close() has already stopped, and never complete.
                   try {
-                    gateway.close().eventually(vertx::close).await();
+                    gateway.close(TimeUnit.SECONDS.toMillis(shutdownGraceSeconds)).await();
+                  } catch (Exception e) {
+                    System.err.println("gateway: shutdown: " + e.getMessage());
+                  }
+                  try {
+                    vertx.close().await();
                   } catch (Exception ignored) {
                     // exiting anyway
                   }

@@ -4,7 +4,6 @@ import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ClassifierEndpoint;
 import io.inferencegw.gateway.registry.ModelManager;
-import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.registry.PluginRegistry;
 import io.inferencegw.gateway.stream.StreamRegistry;
 import io.inferencegw.gateway.stream.StreamRoutes;
@@ -17,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client-facing port on one event loop. gRPC calls (content type {@code application/grpc},
@@ -30,16 +30,21 @@ public final class FrontendVerticle extends VerticleBase {
   private final PluginRegistry plugins;
   private final InputLimits limits;
   private final StreamRegistry streams;
+  private final Readiness readiness;
   private HttpServer server;
 
-  /** @param streams the WebSocket frame streams of the gateway, shared by all frontends */
-  public FrontendVerticle(GatewayConfig config, ModelManager models, PluginRegistry plugins,
-      InputLimits limits, StreamRegistry streams) {
+  /**
+   * @param streams the WebSocket frame streams of the gateway, shared by all frontends
+   * @param readiness the gateway's readiness, shared by all frontends
+   */
+  FrontendVerticle(GatewayConfig config, ModelManager models, PluginRegistry plugins,
+      InputLimits limits, StreamRegistry streams, Readiness readiness) {
     this.config = config;
     this.models = models;
     this.plugins = plugins;
     this.limits = limits;
     this.streams = streams;
+    this.readiness = readiness;
   }
 
   @Override
@@ -48,9 +53,10 @@ public final class FrontendVerticle extends VerticleBase {
         GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(limits.maxMessageBytes()));
     new ClassifierEndpoint(vertx, models, plugins, limits).bind(grpc);
     Router router = Router.router(vertx);
-    // Readiness for load balancers and orchestrators: every served model is READY.
+    // Readiness for load balancers and orchestrators: every served model is READY, and the
+    // gateway is not shutting down.
     router.get("/health/ready").handler(ctx -> {
-      boolean ready = models.models().stream().allMatch(m -> m.state() == ModelState.READY);
+      boolean ready = readiness.isReady();
       ctx.response().setStatusCode(ready ? 200 : 503).end(ready ? "ready\n" : "not ready\n");
     });
     new ManagementEndpoint(config, models, plugins).mount(router);
@@ -65,6 +71,16 @@ public final class FrontendVerticle extends VerticleBase {
     return server
         .requestHandler(req -> (isGrpc(req) ? grpc : router).handle(req))
         .listen();
+  }
+
+  /**
+   * Graceful: the port stops accepting, HTTP/2 connections get GOAWAY (clients start no new
+   * call on them), and the calls in flight are answered within the grace period before the
+   * connections close.
+   */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(readiness.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static boolean isGrpc(HttpServerRequest req) {

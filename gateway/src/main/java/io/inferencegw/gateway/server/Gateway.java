@@ -36,21 +36,27 @@ public final class Gateway {
   /** How long a plugin JAR must sit unchanged before it is loaded. */
   static final long PLUGIN_SETTLE_MILLIS = 1000;
   static final long PLUGIN_POLL_MILLIS = 250;
+  /** How long calls in flight may take to finish when the gateway shuts down. */
+  public static final long DEFAULT_SHUTDOWN_GRACE_MILLIS = 30_000;
 
   private final Vertx vertx;
   private final PluginRegistry plugins;
   private final ModelManager models;
   private final HotReloader reloader;
   private final PluginDirectoryWatcher watcher;
+  private final Readiness readiness;
+  private final String frontends;
   private final int port;
 
   private Gateway(Vertx vertx, PluginRegistry plugins, ModelManager models, HotReloader reloader,
-      PluginDirectoryWatcher watcher, int port) {
+      PluginDirectoryWatcher watcher, Readiness readiness, String frontends, int port) {
     this.vertx = vertx;
     this.plugins = plugins;
     this.models = models;
     this.reloader = reloader;
     this.watcher = watcher;
+    this.readiness = readiness;
+    this.frontends = frontends;
     this.port = port;
   }
 
@@ -69,16 +75,18 @@ public final class Gateway {
     PluginLoader loader = new PluginLoader();
     HotReloader reloader = new HotReloader(vertx, plugins, loader, models);
     AtomicReference<Set<Path>> loadedJars = new AtomicReference<>(Set.of());
+    Readiness readiness = new Readiness(models);
     return vertx
         .executeBlocking(() -> {
           loadedJars.set(loadPluginDirectory(config.pluginsDir(), loader, plugins));
           return null;
         })
         .compose(v -> loadAll(models, plugins, config.models()))
-        .compose(v -> listen(vertx, config, models, plugins, reloader, limits))
-        .map(port -> {
+        .compose(v -> listen(vertx, config, models, plugins, readiness, limits))
+        .map(listening -> {
           PluginDirectoryWatcher watcher = watch(config.pluginsDir(), reloader, loadedJars.get());
-          return new Gateway(vertx, plugins, models, reloader, watcher, port);
+          return new Gateway(vertx, plugins, models, reloader, watcher, readiness,
+              listening.deployment(), listening.port());
         })
         .onSuccess(g -> LOG.info("gateway listening on port {}", g.port()))
         .recover(err -> models.close()
@@ -164,8 +172,11 @@ public final class Gateway {
     }, PLUGIN_SETTLE_MILLIS, PLUGIN_POLL_MILLIS, loaded).start();
   }
 
-  private static Future<Integer> listen(Vertx vertx, GatewayConfig config, ModelManager models,
-      PluginRegistry plugins, HotReloader reloader, InputLimits limits) {
+  /** The frontends' deployment and the port they listen on. */
+  private record Listening(String deployment, int port) {}
+
+  private static Future<Listening> listen(Vertx vertx, GatewayConfig config, ModelManager models,
+      PluginRegistry plugins, Readiness readiness, InputLimits limits) {
     // A fixed port is shared by one frontend per event loop; port 0 means "any free port",
     // which only one server can take, so then one frontend serves.
     int instances = config.port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -174,12 +185,13 @@ public final class Gateway {
     return vertx
         .deployVerticle(
             () -> {
-              FrontendVerticle v = new FrontendVerticle(config, models, plugins, limits, streams);
+              FrontendVerticle v =
+                  new FrontendVerticle(config, models, plugins, limits, streams, readiness);
               first.compareAndSet(null, v);
               return v;
             },
             new DeploymentOptions().setInstances(instances))
-        .map(id -> first.get().actualPort());
+        .map(id -> new Listening(id, first.get().actualPort()));
   }
 
   public int port() {
@@ -202,13 +214,35 @@ public final class Gateway {
     return vertx;
   }
 
-  /** Stops watching, drains and unloads models, unloads plugins. */
+  /** Whether the gateway takes new requests: every model READY, and not shutting down. */
+  public boolean isReady() {
+    return readiness.isReady();
+  }
+
+  /** {@link #close(long)} with the default grace period. */
   public Future<Void> close() {
+    return close(DEFAULT_SHUTDOWN_GRACE_MILLIS);
+  }
+
+  /**
+   * Shuts down in the order that loses no admitted request: readiness turns false (load
+   * balancers stop sending); the port stops accepting and HTTP/2 clients get GOAWAY, so no new
+   * call starts; the calls already admitted are answered, by models that are all still loaded,
+   * for up to {@code graceMillis}; only then are models drained and unloaded, and plugins
+   * unloaded.
+   */
+  public Future<Void> close(long graceMillis) {
+    readiness.shuttingDown(graceMillis);
+    LOG.info("shutting down: not ready; answering calls in flight (grace period {} ms)",
+        graceMillis);
     if (watcher != null) {
       watcher.close();
     }
-    return models
-        .close()
+    return vertx.undeploy(frontends)
+        .eventually(() -> {
+          LOG.info("port closed; unloading models");
+          return models.close();
+        })
         .compose(v -> vertx.executeBlocking(() -> {
           plugins.close();
           return null;
