@@ -153,6 +153,15 @@ class ManagementHardeningTest {
   }
 
   @Test
+  void theLargestThreadCountAllowedLoadsAndServes(Vertx vertx) throws Exception {
+    try (ServingProbe probe = ServingProbe.start(vertx, gateway.port())) {
+      HttpResponse<String> ok = load("many-threads", entry().put("intra_op_threads", 256));
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertEquals(200, unload("many-threads").statusCode());
+    }
+  }
+
+  @Test
   void numbersOutOfRangeAre400NamingTheFieldAndTheRange(Vertx vertx) throws Exception {
     Map<JsonObject, String> cases = new LinkedHashMap<>();
     cases.put(entry().put("intra_op_threads", 30000),
