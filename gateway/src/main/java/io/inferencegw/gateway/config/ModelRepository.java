@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * about what exists outside. Symbolic links are followed only to decide where they end: a link
  * whose target lies outside (or is dangling) is refused like a path outside.
  *
- * <p>Messages quote the name the caller gave, never the server's real paths, and never the
+ * <p>Refusals quote the name the caller gave and say nothing else about it: the answer for a
+ * path outside is the same whether or not something exists there. No message quotes the
  * content of a file.
  */
 public final class ModelRepository implements FileResolver {
