@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Convert a PyTorch checkpoint (.pth, .pt) into the safetensors file the gateway loads.
 
-    python3 deploy/python/convert_checkpoint.py resnet50.pth resnet50.safetensors --torchvision resnet50
-    python3 deploy/python/convert_checkpoint.py dpn68.pth dpn68.safetensors
+    python3 deploy/python/convert_checkpoint.py resnet50.pth resnet50.safetensors \
+        --torchvision resnet50 --family resnet
+    python3 deploy/python/convert_checkpoint.py dpn68.pth dpn68.safetensors --family dpn --variant dpn68
 
 Needs Debian's python3-torch, and python3-torchvision for --torchvision.
 
@@ -17,6 +18,11 @@ Older checkpoints are brought up to date on the way: DenseNet's dotted key names
 ("norm.1" for "norm1") and BatchNorm's num_batches_tracked, which checkpoints saved before
 PyTorch 0.4.1 lack. Without it (timm checkpoints: DPN, MobileNet v1, Inception v4,
 Inception-ResNet v2) the tensors are written as found.
+
+--family and --variant are recorded in the file's __metadata__ (the variant defaults to the
+--torchvision ARCH, whose names the gateway's variants share). The gateway refuses to load a
+file into a model entry of another family or variant: variants of one family often have the
+same parameter shapes, and weights of one served as another give near-random answers.
 
 Exit code 0 on success; 1 with the reason (missing, unexpected or mis-shaped keys) otherwise.
 """
@@ -109,6 +115,9 @@ def main(argv):
     parser.add_argument("output", help="safetensors file to write")
     parser.add_argument("--torchvision", metavar="ARCH",
                         help="check and order the keys as torchvision's ARCH (e.g. resnet50)")
+    parser.add_argument("--family", help="the gateway family the weights are for (e.g. resnet)")
+    parser.add_argument("--variant",
+                        help="the gateway variant the weights are for (default: --torchvision ARCH)")
     parser.add_argument("--allow-pickle", action="store_true",
                         help="load arbitrary pickled objects (only for checkpoints you trust)")
     args = parser.parse_args(argv)
@@ -116,8 +125,17 @@ def main(argv):
     tensors = state_dict_of(load_checkpoint(args.checkpoint, args.allow_pickle))
     if args.torchvision:
         tensors = into_torchvision(tensors, args.torchvision)
+    metadata = {"format": "pt", "source": os.path.basename(args.checkpoint)}
+    variant = args.variant or args.torchvision
+    if args.family:
+        metadata["family"] = args.family
+    if variant:
+        metadata["variant"] = variant
+    if not (args.family and variant):
+        print("note: without --family and --variant the gateway cannot check that the weights"
+              " are loaded into the network they were made for", file=sys.stderr)
     tmp = args.output + ".tmp"
-    save_safetensors(tensors, tmp, {"format": "pt", "source": os.path.basename(args.checkpoint)})
+    save_safetensors(tensors, tmp, metadata)
     os.replace(tmp, args.output)  # never a half-written file under the final name
     parameters = sum(v.numel() for k, v in tensors.items() if v.is_floating_point())
     print(f"{args.output}: {len(tensors)} tensors, {parameters:,} floating-point values")

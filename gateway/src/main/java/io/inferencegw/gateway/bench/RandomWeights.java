@@ -4,7 +4,9 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.weights.SafetensorsWriter;
+import io.inferencegw.plugin.api.weights.WeightsProvenance;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -22,8 +24,9 @@ public final class RandomWeights {
     try (ClassifierModule network = family.build(variant);
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> state = StateDict.of(network);
-      SafetensorsWriter.write(file, state, Map.of("source", "random " + family.name() + "/"
-          + variant + " for benchmarks"));
+      Map<String, String> metadata = new LinkedHashMap<>(WeightsProvenance.of(family.name(), variant));
+      metadata.put("source", "random " + family.name() + "/" + variant + " for benchmarks");
+      SafetensorsWriter.write(file, state, metadata);
     }
     return file;
   }

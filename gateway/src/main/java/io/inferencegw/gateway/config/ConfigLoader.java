@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +22,10 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads the YAML config. Keys are fixed (deployments and outside checks write them), so an
- * unknown key is an error naming it rather than a silently ignored typo; files the config
- * names must exist, and relative paths are resolved against the config file's folder.
+ * unknown key is an error naming it rather than a silently ignored typo; every number is bounded
+ * (see {@link ConfigRange}) and names follow {@link SafeNames}. Weights and labels files must
+ * exist inside the model repository ({@code model_repository}, relative to the config file's
+ * folder; default: that folder itself, so a config and its weights can sit side by side).
  */
 public final class ConfigLoader {
 
@@ -30,8 +33,11 @@ public final class ConfigLoader {
   /** The bundled default config inside the gateway jar; its files are bundled too. */
   public static final String BUNDLED_CONFIG = "default-model/gateway.yaml";
 
+  /** Model repository of the bundled config: {@code models/} beside the plugins folder. */
+  public static final String BUNDLED_REPOSITORY = "models";
+
   private static final Set<String> TOP_KEYS =
-      Set.of("port", "plugins", "models", "management", "streams");
+      Set.of("port", "plugins", "model_repository", "models", "management", "streams");
   private static final Set<String> STREAM_KEYS = Set.of("max_message_bytes", "max_queued_frames");
   private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
@@ -54,21 +60,15 @@ public final class ConfigLoader {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
     }
     Path base = file.toAbsolutePath().getParent();
-    return parse(
-        text,
-        file.toString(),
-        name -> {
-          Path p = base.resolve(name).normalize();
-          if (!Files.isRegularFile(p)) {
-            throw new ConfigException("file " + p + " named in " + file + " does not exist");
-          }
-          return ResourceRef.file(p);
-        },
-        base,
-        defaultPlugins);
+    return parse(text, file.toString(), base, base, repository -> repository, defaultPlugins);
   }
 
-  /** The bundled default config: the Fashion-MNIST LeNet served as {@code fashion-lenet}. */
+  /**
+   * The bundled default config: the Fashion-MNIST LeNet served as {@code fashion-lenet}. Its own
+   * files are inside the jar; files named by management calls come from {@code models/} beside
+   * the plugins folder (by default beside gateway.jar), not from the working directory, which
+   * may be anything the gateway happened to be started from.
+   */
   public static GatewayConfig loadBundled(Path defaultPlugins) {
     try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(BUNDLED_CONFIG)) {
       if (in == null) {
@@ -76,31 +76,47 @@ public final class ConfigLoader {
       }
       String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       String folder = BUNDLED_CONFIG.substring(0, BUNDLED_CONFIG.lastIndexOf('/') + 1);
+      Path repository = defaultPlugins.toAbsolutePath().normalize().resolveSibling(BUNDLED_REPOSITORY);
       return parse(
           text,
           "bundled " + BUNDLED_CONFIG,
-          name -> ResourceRef.classpath(folder + name),
           Path.of("").toAbsolutePath(),
+          repository,
+          ignored -> (key, name) -> ResourceRef.classpath(folder + name),
           defaultPlugins);
     } catch (IOException e) {
       throw new ConfigException("cannot read bundled config: " + e.getMessage(), e);
     }
   }
 
-  /** Parses config text; {@code resolve} turns a file name in it into a resource. */
+  /**
+   * Parses config text. {@code base} is the folder relative paths of the config are resolved
+   * against; {@code files} gives the resolver for the files its models name, from the model
+   * repository.
+   */
   static GatewayConfig parse(
       String text,
       String source,
-      Function<String, ResourceRef> resolve,
       Path base,
+      Path defaultRepository,
+      Function<ModelRepository, FileResolver> files,
       Path defaultPlugins) {
     Map<String, Object> root = asMap(readYaml(new StringReader(text), source), source);
     checkKeys(root, TOP_KEYS, source);
-    int port = intValue(root, "port", DEFAULT_PORT, source);
+    int port = intValue(root, "port", DEFAULT_PORT, GatewayConfig.PORT, source);
     Path plugins =
         root.containsKey("plugins")
             ? base.resolve(stringValue(root, "plugins", source)).normalize()
             : defaultPlugins;
+    Path repositoryRoot = defaultRepository;
+    if (root.containsKey("model_repository")) {
+      repositoryRoot = base.resolve(stringValue(root, "model_repository", source)).normalize();
+      if (!Files.isDirectory(repositoryRoot)) {
+        throw new ConfigException(source + ": model_repository " + repositoryRoot
+            + " is not a directory");
+      }
+    }
+    FileResolver resolve = files.apply(new ModelRepository(repositoryRoot));
     List<ModelConfig> models = new ArrayList<>();
     Object list = root.get("models");
     if (list != null) {
@@ -112,8 +128,12 @@ public final class ConfigLoader {
         models.add(parseModel(asMap(entries.get(i), where), where, resolve));
       }
     }
-    return new GatewayConfig(
-        port, plugins, models, parseManagement(root, source), base, parseStreams(root, source));
+    try {
+      return new GatewayConfig(port, plugins, models, parseManagement(root, source),
+          repositoryRoot, parseStreams(root, source));
+    } catch (ConfigException e) {
+      throw new ConfigException(source + ": " + e.getMessage(), e);
+    }
   }
 
   /** The optional {@code streams:} section: limits of WebSocket frame streams. */
@@ -125,8 +145,10 @@ public final class ConfigLoader {
     Map<String, Object> s = asMap(root.get("streams"), where);
     checkKeys(s, STREAM_KEYS, where);
     return new StreamConfig(
-        intValue(s, "max_message_bytes", StreamConfig.DEFAULT.maxMessageBytes(), where),
-        intValue(s, "max_queued_frames", StreamConfig.DEFAULT.maxQueuedFrames(), where));
+        intValue(s, "max_message_bytes", StreamConfig.DEFAULT.maxMessageBytes(),
+            StreamConfig.MAX_MESSAGE_BYTES, where),
+        intValue(s, "max_queued_frames", StreamConfig.DEFAULT.maxQueuedFrames(),
+            StreamConfig.MAX_QUEUED_FRAMES, where));
   }
 
   private static ManagementConfig parseManagement(Map<String, Object> root, String source) {
@@ -151,28 +173,33 @@ public final class ConfigLoader {
 
   /**
    * Parses one model entry (the body of the management API's load call has the same shape).
+   * Errors name the entry and the key; a file outside the model repository throws
+   * {@link OutsideRepositoryException}.
    */
-  public static ModelConfig parseModel(
-      Map<String, Object> m, String where, Function<String, ResourceRef> resolve) {
+  public static ModelConfig parseModel(Map<String, Object> m, String where, FileResolver resolve) {
     checkKeys(m, MODEL_KEYS, where);
-    String name = requiredString(m, "name", where);
+    // Checked before it becomes part of any message: a name may carry CR/LF.
+    String name = SafeNames.require(where + ": name", requiredString(m, "name", where));
     where = where + " (" + name + ")";
-    String family = requiredString(m, "family", where);
-    String variant = requiredString(m, "variant", where);
-    ResourceRef weights = resolve.apply(requiredString(m, "weights", where));
+    String family = SafeNames.require(where + ": family", requiredString(m, "family", where));
+    String variant = SafeNames.require(where + ": variant", requiredString(m, "variant", where));
+    ResourceRef weights = file(m, "weights", where, resolve);
     Optional<ResourceRef> labels =
-        m.containsKey("labels")
-            ? Optional.of(resolve.apply(stringValue(m, "labels", where)))
-            : Optional.empty();
+        m.containsKey("labels") ? Optional.of(file(m, "labels", where, resolve)) : Optional.empty();
     List<String> devices = List.of("cpu");
     if (m.containsKey("devices")) {
       if (!(m.get("devices") instanceof List<?> ds)) {
         throw new ConfigException(where + ": 'devices' must be a list such as [cpu]");
       }
+      if (ds.isEmpty() || ds.size() > ModelConfig.DEVICE_COUNT.max()) {
+        throw new ConfigException(where + ": " + ModelConfig.DEVICE_COUNT.key() + " must be between "
+            + ModelConfig.DEVICE_COUNT.min() + " and " + ModelConfig.DEVICE_COUNT.max() + ", got "
+            + ds.size());
+      }
       devices = ds.stream().map(String::valueOf).toList();
     }
-    int instances = intValue(m, "instances", 1, where);
-    int intraOpThreads = intValue(m, "intra_op_threads", 0, where);
+    int instances = intValue(m, "instances", 1, ModelConfig.INSTANCES, where);
+    int intraOpThreads = intValue(m, "intra_op_threads", 0, ModelConfig.INTRA_OP_THREADS, where);
     boolean channelsLast = booleanValue(m, "channels_last", true, where);
     BatchingConfig batching = BatchingConfig.DEFAULT;
     if (m.containsKey("batching")) {
@@ -180,15 +207,30 @@ public final class ConfigLoader {
       checkKeys(b, BATCHING_KEYS, where + ".batching");
       batching =
           new BatchingConfig(
-              intValue(b, "max_batch_size", BatchingConfig.DEFAULT.maxBatchSize(), where),
-              longValue(b, "max_queue_delay_us", BatchingConfig.DEFAULT.maxQueueDelayMicros(), where),
-              intValue(b, "queue_capacity", BatchingConfig.DEFAULT.queueCapacity(), where));
+              intValue(b, "max_batch_size", BatchingConfig.DEFAULT.maxBatchSize(),
+                  BatchingConfig.MAX_BATCH_SIZE, where),
+              longValue(b, "max_queue_delay_us", BatchingConfig.DEFAULT.maxQueueDelayMicros(),
+                  BatchingConfig.MAX_QUEUE_DELAY_US, where),
+              intValue(b, "queue_capacity", BatchingConfig.DEFAULT.queueCapacity(),
+                  BatchingConfig.QUEUE_CAPACITY, where));
     }
     try {
       return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
           intraOpThreads, channelsLast);
     } catch (ConfigException e) {
       throw new ConfigException(where + ": " + e.getMessage());
+    }
+  }
+
+  private static ResourceRef file(
+      Map<String, Object> m, String key, String where, FileResolver resolve) {
+    String name = requiredString(m, key, where);
+    try {
+      return resolve.resolve(key, name);
+    } catch (OutsideRepositoryException e) {
+      throw new OutsideRepositoryException(where + ": " + e.getMessage());
+    } catch (ConfigException e) {
+      throw new ConfigException(where + ": " + e.getMessage(), e);
     }
   }
 
@@ -240,12 +282,10 @@ public final class ConfigLoader {
     return s;
   }
 
-  private static int intValue(Map<String, Object> m, String key, int dflt, String where) {
-    long v = longValue(m, key, dflt, where);
-    if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-      throw new ConfigException(where + ": '" + key + "' is out of range");
-    }
-    return (int) v;
+  /** An integer key within its range; the message names the key and the range. */
+  private static int intValue(
+      Map<String, Object> m, String key, int dflt, ConfigRange range, String where) {
+    return (int) longValue(m, key, dflt, range, where);
   }
 
   private static boolean booleanValue(
@@ -259,14 +299,25 @@ public final class ConfigLoader {
     return b;
   }
 
-  private static long longValue(Map<String, Object> m, String key, long dflt, String where) {
+  private static long longValue(
+      Map<String, Object> m, String key, long dflt, ConfigRange range, String where) {
     if (!m.containsKey(key)) {
       return dflt;
     }
     Object v = m.get(key);
-    if (!(v instanceof Integer || v instanceof Long)) {
-      throw new ConfigException(where + ": '" + key + "' must be an integer, got " + v);
+    if (v instanceof BigInteger) {
+      // Beyond 64 bits: out of every range, without echoing a number of any length.
+      throw new ConfigException(where + ": " + range.key() + " must be between " + range.min()
+          + " and " + range.max());
     }
-    return ((Number) v).longValue();
+    if (!(v instanceof Integer || v instanceof Long)) {
+      throw new ConfigException(where + ": " + range.key() + " must be an integer between "
+          + range.min() + " and " + range.max());
+    }
+    try {
+      return range.check(((Number) v).longValue());
+    } catch (ConfigException e) {
+      throw new ConfigException(where + ": " + e.getMessage());
+    }
   }
 }

@@ -10,24 +10,28 @@ import java.util.List;
  * @param pluginsDir directory of plugin JARs
  * @param models models served from start-up
  * @param management who may call the management API
- * @param baseDir folder that relative paths in management API calls are resolved against (the
- *     config file's folder, or the working directory)
+ * @param modelRepository the model repository root: every weights and labels file a config
+ *     file or a management call names is resolved inside it, and nothing outside it is opened
+ *     (see {@link ModelRepository})
  * @param streams limits of WebSocket frame streams
  */
 public record GatewayConfig(
-    int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management, Path baseDir,
-    StreamConfig streams) {
+    int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management,
+    Path modelRepository, StreamConfig streams) {
+
+  /** Any port, 0 meaning a free one chosen at start (tests use it). */
+  public static final ConfigRange PORT = new ConfigRange("port", 0, 65_535);
 
   /** A config with the default stream limits. */
   public GatewayConfig(
-      int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management, Path baseDir) {
-    this(port, pluginsDir, models, management, baseDir, StreamConfig.DEFAULT);
+      int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management,
+      Path modelRepository) {
+    this(port, pluginsDir, models, management, modelRepository, StreamConfig.DEFAULT);
   }
 
   public GatewayConfig {
-    if (port < 0 || port > 65535) {
-      throw new ConfigException("port must be between 0 and 65535, got " + port);
-    }
+    PORT.check(port);
+    modelRepository = modelRepository.toAbsolutePath().normalize();
     models = List.copyOf(models);
     long distinct = models.stream().map(ModelConfig::name).distinct().count();
     if (distinct != models.size()) {
@@ -36,22 +40,31 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int newPort) {
-    return new GatewayConfig(newPort, pluginsDir, models, management, baseDir, streams);
+    return new GatewayConfig(newPort, pluginsDir, models, management, modelRepository, streams);
   }
 
   public GatewayConfig withPluginsDir(Path dir) {
-    return new GatewayConfig(port, dir, models, management, baseDir, streams);
+    return new GatewayConfig(port, dir, models, management, modelRepository, streams);
   }
 
   public GatewayConfig withModels(List<ModelConfig> newModels) {
-    return new GatewayConfig(port, pluginsDir, newModels, management, baseDir, streams);
+    return new GatewayConfig(port, pluginsDir, newModels, management, modelRepository, streams);
   }
 
   public GatewayConfig withManagement(ManagementConfig newManagement) {
-    return new GatewayConfig(port, pluginsDir, models, newManagement, baseDir, streams);
+    return new GatewayConfig(port, pluginsDir, models, newManagement, modelRepository, streams);
+  }
+
+  public GatewayConfig withModelRepository(Path root) {
+    return new GatewayConfig(port, pluginsDir, models, management, root, streams);
+  }
+
+  /** The repository that management calls resolve file names in. */
+  public ModelRepository repository() {
+    return new ModelRepository(modelRepository);
   }
 
   public GatewayConfig withStreams(StreamConfig newStreams) {
-    return new GatewayConfig(port, pluginsDir, models, management, baseDir, newStreams);
+    return new GatewayConfig(port, pluginsDir, models, management, modelRepository, newStreams);
   }
 }

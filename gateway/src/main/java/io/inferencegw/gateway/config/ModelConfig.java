@@ -34,6 +34,31 @@ public record ModelConfig(
     int intraOpThreads,
     boolean channelsLast) {
 
+  /**
+   * LibTorch threads per CPU replica. 0 is the automatic default. 256 covers the largest
+   * single-host CPUs (two 128-thread sockets); more threads than cores only oversubscribe them,
+   * and tens of thousands made OpenMP crash the JVM while starting its thread pool.
+   */
+  public static final ConfigRange INTRA_OP_THREADS = new ConfigRange("intra_op_threads", 0, 256);
+
+  /**
+   * Replicas per device. Each holds its own copy of the network and a worker thread; beyond 32
+   * on one device they only compete for the same cores or GPU streams.
+   */
+  public static final ConfigRange INSTANCES = new ConfigRange("instances", 1, 32);
+
+  /** Entries of {@code devices}: a node has at most 16 GPUs (DGX, HGX), plus {@code cpu}. */
+  public static final ConfigRange DEVICE_COUNT = new ConfigRange("devices (number of entries)", 1, 16);
+
+  /**
+   * OpenMP threads all CPU replicas of one model start together ({@code intra_op_threads} times
+   * the CPU replicas): bounded so that no combination of the two limits above reaches the
+   * thread counts that crash the process.
+   */
+  public static final ConfigRange CPU_THREADS_PER_MODEL =
+      new ConfigRange("intra_op_threads x CPU replicas (instances x cpu entries in devices)", 0,
+          1024);
+
   public ModelConfig(String name, String family, String variant, ResourceRef weights,
       Optional<ResourceRef> labels, List<String> devices, int instances, BatchingConfig batching) {
     this(name, family, variant, weights, labels, devices, instances, batching, 0, true);
@@ -44,21 +69,24 @@ public record ModelConfig(
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(variant, "variant");
     Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(batching, "batching");
+    SafeNames.require("name", name);
+    SafeNames.require("family", family);
+    SafeNames.require("variant", variant);
     devices = List.copyOf(devices);
-    if (devices.isEmpty()) {
-      throw new ConfigException("model " + name + ": devices must name at least one device");
-    }
+    DEVICE_COUNT.check(devices.size());
     for (String d : devices) {
       if (!Devices.isValid(d)) {
-        throw new ConfigException(
-            "model " + name + ": device '" + d + "' is not 'cpu' or 'cuda:N'");
+        throw new ConfigException("devices: each entry must be 'cpu' or 'cuda:N' with N from 0 to "
+            + Devices.MAX_CUDA_INDEX);
       }
     }
-    if (intraOpThreads < 0) {
-      throw new ConfigException("model " + name + ": intra_op_threads must not be negative");
-    }
-    if (instances < 1) {
-      throw new ConfigException("model " + name + ": instances must be at least 1");
+    INTRA_OP_THREADS.check(intraOpThreads);
+    INSTANCES.check(instances);
+    long cpuReplicas = devices.stream().filter("cpu"::equals).count() * instances;
+    if (intraOpThreads * cpuReplicas > CPU_THREADS_PER_MODEL.max()) {
+      throw new ConfigException(CPU_THREADS_PER_MODEL.key() + " must be at most "
+          + CPU_THREADS_PER_MODEL.max() + ", got " + intraOpThreads + " x " + cpuReplicas);
     }
   }
 

@@ -12,20 +12,23 @@ package io.inferencegw.gateway.config;
  */
 public record StreamConfig(int maxMessageBytes, int maxQueuedFrames) {
 
+  /**
+   * Largest frame message: at most 512 MiB, so that the frame cap (twice it) still fits an int;
+   * at least 1 KiB, less than the smallest image a stream could carry with its header.
+   */
+  public static final ConfigRange MAX_MESSAGE_BYTES =
+      new ConfigRange("streams.max_message_bytes", 1024, 512 * 1024 * 1024);
+
+  /** Frames in flight per stream: more than 1024 is buffering, not pipelining. */
+  public static final ConfigRange MAX_QUEUED_FRAMES =
+      new ConfigRange("streams.max_queued_frames", 1, 1024);
+
+  /** Declared after the ranges: its constructor checks against them. */
   public static final StreamConfig DEFAULT = new StreamConfig(4 * 1024 * 1024, 8);
 
-  /** Upper bound of the setting, so that the frame cap (twice it) still fits an int. */
-  private static final int MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
-
   public StreamConfig {
-    if (maxMessageBytes < 1024 || maxMessageBytes > MAX_MESSAGE_BYTES) {
-      throw new ConfigException("streams.max_message_bytes must be between 1024 and "
-          + MAX_MESSAGE_BYTES + ", got " + maxMessageBytes);
-    }
-    if (maxQueuedFrames < 1 || maxQueuedFrames > 1024) {
-      throw new ConfigException(
-          "streams.max_queued_frames must be between 1 and 1024, got " + maxQueuedFrames);
-    }
+    MAX_MESSAGE_BYTES.check(maxMessageBytes);
+    MAX_QUEUED_FRAMES.check(maxQueuedFrames);
   }
 
   /**

@@ -15,7 +15,10 @@ import io.inferencegw.gateway.worker.PreprocessPool;
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.weights.SafetensorsFormatException;
+import io.inferencegw.plugin.api.weights.SafetensorsReader;
 import io.inferencegw.plugin.api.weights.WeightLoader;
+import io.inferencegw.plugin.api.weights.WeightsProvenance;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,6 +26,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -52,6 +56,8 @@ public final class ModelManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
   private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** Labels files hold one short line per class; 4 MiB fits 100k classes of 40 characters. */
+  private static final long MAX_LABELS_BYTES = 4L * 1024 * 1024;
 
   private final Vertx vertx;
   private final PluginRegistry plugins;
@@ -97,20 +103,42 @@ public final class ModelManager {
     try {
       spec = family.requireVariant(config.variant());
     } catch (IllegalArgumentException e) {
-      return failLoad(config, "model " + config.name() + ": " + e.getMessage());
+      return failLoad(config, new ModelLoadException(ModelLoadException.Kind.INVALID_REQUEST,
+          "model " + config.name() + ": " + e.getMessage()));
     }
     String version = Integer.toString(lastVersion.merge(config.name(), 1, Integer::sum));
     return vertx
         .executeBlocking(() -> readInputs(config, spec))
         .compose(inputs -> deploy(config, loaded, spec, version, inputs))
-        .recover(err -> failLoad(config, err.getMessage()));
+        .recover(err -> failLoad(config, err));
   }
 
-  private Future<ServedModel> failLoad(ModelConfig config, String reason) {
+  /**
+   * Records the failure (the index shows the model as FAILED until it loads or is unloaded)
+   * and fails with a {@link ModelLoadException} saying whose problem it was.
+   */
+  private Future<ServedModel> failLoad(ModelConfig config, Throwable error) {
+    String reason = String.valueOf(error.getMessage());
     failed.put(config.name(), new ModelStatus(config.name(), "", config.family(),
         config.variant(), "", ModelState.FAILED, reason));
-    LOG.error("model {} failed to load: {}", config.name(), reason);
-    return Future.failedFuture(new ConfigException(reason));
+    // The reason may quote tensor names from a file's header: keep it on one log line.
+    LOG.error("model {} failed to load: {}", config.name(), oneLine(reason));
+    return Future.failedFuture(error instanceof ModelLoadException e ? e
+        : new ModelLoadException(ModelLoadException.kindOf(error), reason, error));
+  }
+
+  private static String oneLine(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      if (c == '\n') {
+        sb.append(" | ");
+      } else if (Character.isISOControl(c)) {
+        sb.append(String.format("\\u%04x", c));
+      } else {
+        sb.appendCodePoint(c);
+      }
+    });
+    return sb.toString();
   }
 
   /**
@@ -145,25 +173,63 @@ public final class ModelManager {
     }
   }
 
-  private static LoadInputs readInputs(ModelConfig config, VariantSpec spec) throws IOException {
+  /**
+   * Reads the labels and checks the weights file's header (format, and the family and variant it
+   * records) before any replica is built: a wrong file fails here, cheaply and with the file's
+   * fault named. Keys, shapes, dtypes and values are checked by each replica's strict load.
+   */
+  private static LoadInputs readInputs(ModelConfig config, VariantSpec spec) {
     List<String> labels = List.of();
     if (config.labels().isPresent()) {
-      ResourceRef ref = config.labels().get();
-      labels =
-          new String(ref.readAllBytes(), StandardCharsets.UTF_8)
-              .lines()
-              .map(String::strip)
-              .filter(l -> !l.isEmpty())
-              .toList();
-      if (labels.size() != spec.numClasses()) {
-        throw new ConfigException(
-            "model " + config.name() + ": labels file " + ref.describe() + " has " + labels.size()
-                + " labels but variant " + spec.name() + " has " + spec.numClasses() + " classes");
-      }
+      labels = readLabels(config, spec, config.labels().get());
     }
     ResourceRef weights = config.weights();
-    byte[] bytes = weights.path().isPresent() ? null : weights.readAllBytes();
-    return new LoadInputs(labels, new WeightsSource(weights, bytes));
+    try {
+      byte[] bytes = weights.path().isPresent() ? null : weights.readAllBytes();
+      try (SafetensorsReader header = bytes == null
+          ? SafetensorsReader.open(weights.path().get())
+          : SafetensorsReader.of(bytes, weights.describe())) {
+        WeightsProvenance.check(header, config.family(), spec.name());
+      }
+      return new LoadInputs(labels, new WeightsSource(weights, bytes));
+    } catch (IOException e) {
+      throw new ModelLoadException(ModelLoadException.Kind.INVALID_FILE,
+          "model " + config.name() + ": weights " + weights.describe() + " cannot be loaded: "
+              + describe(e), e);
+    }
+  }
+
+  private static List<String> readLabels(ModelConfig config, VariantSpec spec, ResourceRef ref) {
+    String problem;
+    try {
+      if (ref.path().isPresent() && Files.size(ref.path().get()) > MAX_LABELS_BYTES) {
+        problem = "is larger than " + MAX_LABELS_BYTES + " bytes";
+      } else {
+        List<String> labels =
+            new String(ref.readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
+        if (labels.size() == spec.numClasses()) {
+          return labels;
+        }
+        problem = "has " + labels.size() + " labels but variant " + spec.name() + " has "
+            + spec.numClasses() + " classes";
+      }
+    } catch (IOException e) {
+      problem = "cannot be read (" + describe(e) + ")";
+    }
+    throw new ModelLoadException(ModelLoadException.Kind.INVALID_FILE,
+        "model " + config.name() + ": labels file " + ref.describe() + " " + problem);
+  }
+
+  /** An I/O error's message, with its type when the message alone is only a path. */
+  private static String describe(IOException e) {
+    if (e instanceof SafetensorsFormatException) {
+      return e.getMessage();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   private Future<ServedModel> deploy(
@@ -214,15 +280,17 @@ public final class ModelManager {
                     version, config.family(), spec.name(), deployments.size(), loaded.plugin());
                 return Future.succeededFuture(model);
               }
-              String reason =
+              Throwable cause =
                   deployments.stream()
                       .filter(Future::failed)
-                      .map(f -> String.valueOf(f.cause().getMessage()))
+                      .map(Future::cause)
                       .findFirst()
-                      .orElse("unknown");
+                      .orElse(ar.cause());
               return discard(model)
-                  .transform(x -> Future.failedFuture(new ConfigException(
-                      "model " + config.name() + " v" + version + " failed to load: " + reason)));
+                  .transform(x -> Future.failedFuture(new ModelLoadException(
+                      ModelLoadException.kindOf(cause),
+                      "model " + config.name() + " v" + version + " failed to load: "
+                          + cause.getMessage(), cause)));
             });
   }
 
@@ -285,13 +353,22 @@ public final class ModelManager {
         m.plugin().toString(), m.state(), m.reason());
   }
 
-  /** Drains the model's current version and unloads it; later requests get NOT_FOUND. */
+  /** Whether a model of this name is served, waiting for its plugin, or failed to load. */
+  public boolean knows(String name) {
+    return current.containsKey(name) || pending.containsKey(name) || failed.containsKey(name);
+  }
+
+  /**
+   * Drains the model's current version and unloads it; later requests get NOT_FOUND. A model
+   * that only failed to load or waits for its plugin is forgotten (the index stops listing it).
+   */
   public Future<Void> unload(String name) {
-    pending.remove(name);
-    failed.remove(name);
+    boolean known = pending.remove(name) != null;
+    known |= failed.remove(name) != null;
     ServedModel model = current.remove(name);
     if (model == null) {
-      return Future.failedFuture(new ConfigException("no model named " + name + " is served"));
+      return known ? Future.succeededFuture()
+          : Future.failedFuture(new ConfigException("no model named " + name + " is served"));
     }
     return retire(model);
   }

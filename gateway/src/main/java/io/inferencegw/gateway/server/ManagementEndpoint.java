@@ -5,7 +5,10 @@ import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ManagementConfig;
 import io.inferencegw.gateway.config.ModelConfig;
-import io.inferencegw.gateway.config.ResourceRef;
+import io.inferencegw.gateway.config.ModelRepository;
+import io.inferencegw.gateway.config.OutsideRepositoryException;
+import io.inferencegw.gateway.config.SafeNames;
+import io.inferencegw.gateway.registry.ModelLoadException;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ModelStatus;
 import io.inferencegw.gateway.registry.PluginRegistry;
@@ -17,8 +20,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,15 @@ import java.util.Map;
  * <ul>
  *   <li>{@code GET|POST /v2/repository/index}: every model with name, version, state, reason
  *   <li>{@code POST /v2/repository/models/{name}/load}: body is a model entry as in the config
- *       file; creates the model or a new version of it (warm-up, then atomic switch)
- *   <li>{@code POST /v2/repository/models/{name}/unload}: drains the model, then unloads it
+ *       file, as JSON; creates the model or a new version of it (warm-up, then atomic switch).
+ *       Files resolve inside the model repository. Answers: 400 for a bad entry (unknown key,
+ *       value out of range, name outside {@link SafeNames}, unknown variant), 403 for a file
+ *       outside the repository, 404 for a family no plugin provides, 415 for a multipart body,
+ *       422 for a file that cannot be served (not safetensors, wrong keys, shapes or dtypes, NaN,
+ *       weights of another variant, wrong number of labels), 500 only for the gateway's own
+ *       failures.
+ *   <li>{@code POST /v2/repository/models/{name}/unload}: drains the model, then unloads it; a
+ *       model that failed to load is forgotten
  *   <li>{@code GET /v1/plugins}: plugins with id, version, families, state and reason
  * </ul>
  */
@@ -44,18 +52,24 @@ final class ManagementEndpoint {
   private final GatewayConfig config;
   private final ModelManager models;
   private final PluginRegistry plugins;
+  private final ModelRepository repository;
 
   ManagementEndpoint(GatewayConfig config, ModelManager models, PluginRegistry plugins) {
     this.config = config;
     this.models = models;
     this.plugins = plugins;
+    this.repository = config.repository();
   }
 
   void mount(Router router) {
     Handler<RoutingContext> guard = this::authorize;
     router.route("/v2/repository/*").handler(guard);
     router.route("/v1/plugins").handler(guard);
-    router.route("/v2/repository/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.route("/v2/repository/*").handler(ManagementEndpoint::refuseMultipart);
+    // No file uploads: with them BodyHandler stores multipart parts in ./file-uploads and keeps
+    // them there. Bodies here are small JSON documents, held in memory up to the limit.
+    router.route("/v2/repository/*")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.get("/v2/repository/index").handler(this::index);
     router.post("/v2/repository/index").handler(this::index);
     router.post("/v2/repository/models/:name/load").handler(this::load);
@@ -67,12 +81,13 @@ final class ManagementEndpoint {
     ManagementConfig rules = config.management();
     if (rules.token().isPresent()) {
       String header = ctx.request().getHeader("Authorization");
-      if (header == null || !header.startsWith("Bearer ")) {
+      String credentials = bearerCredentials(header);
+      if (credentials == null) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
         fail(ctx, 401, "the management API needs 'Authorization: Bearer <token>'");
         return;
       }
-      byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+      byte[] given = credentials.getBytes(StandardCharsets.UTF_8);
       byte[] expected = rules.token().get().getBytes(StandardCharsets.UTF_8);
       if (!MessageDigest.isEqual(given, expected)) {
         fail(ctx, 403, "wrong management token");
@@ -85,6 +100,34 @@ final class ManagementEndpoint {
     if (!rules.isTrusted(client)) {
       fail(ctx, 403, "the management API is open to " + rules.trustedNetworks()
           + " only (set a token to allow other clients)");
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * The token of an {@code Authorization: Bearer <token>} header, or null. The scheme name is
+   * case-insensitive (RFC 7235 section 2.1): {@code bearer} and {@code BEARER} are the same.
+   */
+  static String bearerCredentials(String header) {
+    if (header == null) {
+      return null;
+    }
+    String value = header.strip();
+    int space = value.indexOf(' ');
+    if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) {
+      return null;
+    }
+    String token = value.substring(space + 1).strip();
+    return token.isEmpty() ? null : token;
+  }
+
+  /** Multipart bodies (file uploads) are refused before anything reads them. */
+  private static void refuseMultipart(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+      fail(ctx, 415, "the management API takes a JSON body (Content-Type: application/json),"
+          + " not multipart uploads");
       return;
     }
     ctx.next();
@@ -107,6 +150,10 @@ final class ManagementEndpoint {
 
   private void load(RoutingContext ctx) {
     String name = ctx.pathParam("name");
+    if (!SafeNames.isValid(name)) {
+      fail(ctx, 400, "the model name in the path must be " + SafeNames.RULE);
+      return;
+    }
     ModelConfig entry;
     try {
       JsonObject body = ctx.body().asJsonObject();
@@ -116,9 +163,12 @@ final class ManagementEndpoint {
       Map<String, Object> map = plain(body);
       Object named = map.putIfAbsent("name", name);
       if (named != null && !name.equals(named)) {
-        throw new ConfigException("body names model '" + named + "' but the path names '" + name + "'");
+        throw new ConfigException("the body's name differs from the model name in the path");
       }
-      entry = ConfigLoader.parseModel(map, "model entry", this::resolve);
+      entry = ConfigLoader.parseModel(map, "model entry", repository);
+    } catch (OutsideRepositoryException e) {
+      fail(ctx, 403, e.getMessage());
+      return;
     } catch (ConfigException | DecodeException | ClassCastException e) {
       fail(ctx, 400, e.getMessage());
       return;
@@ -132,20 +182,28 @@ final class ManagementEndpoint {
         .onSuccess(m -> json(ctx, 200, new JsonObject()
             .put("name", m.name()).put("version", m.version()).put("state", m.state().name())
             .encode()))
-        .onFailure(err -> fail(ctx, 500, err.getMessage()));
+        .onFailure(err -> fail(ctx, statusOf(err), err.getMessage()));
   }
 
-  private ResourceRef resolve(String file) {
-    Path p = config.baseDir().resolve(file).normalize();
-    if (!Files.isRegularFile(p)) {
-      throw new ConfigException("file " + p + " does not exist");
+  /** A failed load: the caller's request 400, the files it names 422, ours 500. */
+  private static int statusOf(Throwable error) {
+    if (!(error instanceof ModelLoadException e)) {
+      return 500;
     }
-    return ResourceRef.file(p);
+    return switch (e.kind()) {
+      case INVALID_REQUEST -> 400;
+      case INVALID_FILE -> 422;
+      case INTERNAL -> 500;
+    };
   }
 
   private void unload(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    if (models.resolve(name, "").isEmpty()) {
+    if (!SafeNames.isValid(name)) {
+      fail(ctx, 400, "the model name in the path must be " + SafeNames.RULE);
+      return;
+    }
+    if (!models.knows(name)) {
       fail(ctx, 404, "no model named " + name + " is served");
       return;
     }

@@ -2,6 +2,7 @@ package io.inferencegw.gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
 
@@ -127,5 +130,108 @@ class ConfigLoaderTest {
     GatewayConfig cfg = ConfigLoader.loadBundled(Path.of("p"));
     assertEquals("fashion-lenet", cfg.models().get(0).name());
     assertEquals("lenet", cfg.models().get(0).family());
+  }
+
+  private static final String ENTRY = "models:\n  - {name: m, family: f, variant: v, weights: w.safetensors";
+
+  private ConfigException refused(String yaml) throws Exception {
+    Path file = write(yaml);
+    return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Path.of("p")));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "intra_op_threads: 30000                  | intra_op_threads must be between 0 and 256, got 30000",
+      "intra_op_threads: -1                     | intra_op_threads must be between 0 and 256, got -1",
+      "instances: 0                             | instances must be between 1 and 32, got 0",
+      "instances: 100000                        | instances must be between 1 and 32, got 100000",
+      "batching: {max_batch_size: 1025}         | batching.max_batch_size must be between 1 and 1024",
+      "batching: {queue_capacity: 0}            | batching.queue_capacity must be between 1 and 65536",
+      "batching: {queue_capacity: 100000000}    | batching.queue_capacity must be between 1 and 65536",
+      "batching: {max_queue_delay_us: -5}       | batching.max_queue_delay_us must be between 0 and 10000000",
+      "batching: {max_queue_delay_us: 99999999999999999999} | batching.max_queue_delay_us must be between",
+      "devices: []                              | devices (number of entries) must be between 1 and 16",
+      "devices: ['cuda:64']                     | 'cuda:N' with N from 0 to 63",
+      "intra_op_threads: 256, instances: 8      | must be at most 1024, got 256 x 8",
+      "instances: 1.5                           | instances must be an integer between 1 and 32"})
+  void everyNumberOfAModelEntryIsBoundedAndTheErrorNamesKeyAndRange(String extra, String message)
+      throws Exception {
+    ConfigException e = refused(ENTRY + ", " + extra + "}\n");
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+    assertTrue(e.getMessage().contains("models[0] (m)"), "names the entry: " + e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "port: 70000                              | port must be between 0 and 65535, got 70000",
+      "streams: {max_queued_frames: 5000}       | streams.max_queued_frames must be between 1 and 1024",
+      "streams: {max_message_bytes: 100}        | streams.max_message_bytes must be between 1024 and"})
+  void theGatewayNumbersAreBoundedToo(String yaml, String message) throws Exception {
+    ConfigException e = refused(yaml + "\n");
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  @Test
+  void valuesAtTheLimitsAreAccepted() throws Exception {
+    GatewayConfig cfg = ConfigLoader.load(write(ENTRY + ", intra_op_threads: 256, instances: 4,"
+        + " batching: {max_batch_size: 1024, queue_capacity: 65536, max_queue_delay_us: 10000000}}\n"
+        + "port: 65535\n"), Path.of("p"));
+    assertEquals(256, cfg.models().get(0).intraOpThreads());
+    assertEquals(new BatchingConfig(1024, 10_000_000, 65_536), cfg.models().get(0).batching());
+  }
+
+  @Test
+  void namesWithControlCharactersOrSlashesAreRefusedWithoutEchoingThem() throws Exception {
+    for (String name : List.of("\"evil\\r\\nINFO forged\"", "a/b", "-dash", "x".repeat(129))) {
+      ConfigException e = refused(
+          "models:\n  - {name: " + name + ", family: f, variant: v, weights: w.safetensors}\n");
+      assertTrue(e.getMessage().contains("name must be " + SafeNames.RULE), e.getMessage());
+      assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("forged"), e.getMessage());
+    }
+    ConfigException variant = refused(
+        "models:\n  - {name: m, family: f, variant: \"v\\n2\", weights: w.safetensors}\n");
+    assertTrue(variant.getMessage().contains("variant must be"), variant.getMessage());
+  }
+
+  @Test
+  void filesMustLieInsideTheModelRepository() throws Exception {
+    Path outside = Files.createTempFile("outside", ".safetensors");
+    try {
+      for (String weights : List.of("../w.safetensors", "sub/../../w.safetensors",
+          outside.toString())) {
+        ConfigException e = refused(
+            "models:\n  - {name: m, family: f, variant: v, weights: '" + weights + "'}\n");
+        assertInstanceOf(OutsideRepositoryException.class, e);
+        assertTrue(e.getMessage().contains("not inside the model repository"), e.getMessage());
+      }
+      Files.createSymbolicLink(dir.resolve("link.safetensors"), outside);
+      ConfigException link = refused(
+          "models:\n  - {name: m, family: f, variant: v, weights: link.safetensors}\n");
+      assertInstanceOf(OutsideRepositoryException.class, link);
+    } finally {
+      Files.deleteIfExists(outside);
+    }
+  }
+
+  @Test
+  void theModelRepositoryKeyMovesTheRoot() throws Exception {
+    Path models = Files.createDirectories(dir.resolve("models"));
+    Files.write(models.resolve("inside.safetensors"), new byte[] {0});
+    GatewayConfig cfg = ConfigLoader.load(write("model_repository: models\n"
+        + "models:\n  - {name: m, family: f, variant: v, weights: inside.safetensors}\n"),
+        Path.of("p"));
+    assertEquals(models, cfg.modelRepository());
+    assertEquals(models.resolve("inside.safetensors"), cfg.models().get(0).weights().path().get());
+    ConfigException beside = refused("model_repository: models\n" + ENTRY + "}\n");
+    assertTrue(beside.getMessage().contains("no such file in the model repository"),
+        beside.getMessage());
+    ConfigException missing = refused("model_repository: nowhere\n");
+    assertTrue(missing.getMessage().contains("model_repository"), missing.getMessage());
+  }
+
+  @Test
+  void theBundledConfigTakesManagementFilesFromModelsBesideThePlugins() {
+    GatewayConfig cfg = ConfigLoader.loadBundled(dir.resolve("plugins"));
+    assertEquals(dir.resolve("models"), cfg.modelRepository());
   }
 }

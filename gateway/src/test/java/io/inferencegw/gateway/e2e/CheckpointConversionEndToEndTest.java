@@ -72,9 +72,13 @@ class CheckpointConversionEndToEndTest {
   void aConvertedOldStyleCheckpointServesTorchvisionsLogits(Vertx vertx) throws Exception {
     Path converted = dir.resolve(ARCH + ".safetensors");
     PythonRun result = python(CONVERTER.toString(), legacyCheckpoint.toString(),
-        converted.toString(), "--torchvision", ARCH);
+        converted.toString(), "--torchvision", ARCH, "--family", "densenet");
     assertEquals(0, result.exitCode(), result.output());
     assertTrue(result.output().contains("tensors"), result.output());
+    try (SafetensorsReader written = SafetensorsReader.open(converted)) {
+      assertEquals("densenet", written.metadata().get("family"), "the gateway checks it at load");
+      assertEquals(ARCH, written.metadata().get("variant"));
+    }
 
     ModelConfig model = new ModelConfig("my-densenet", "densenet", ARCH,
         ResourceRef.file(converted), Optional.empty(), List.of("cpu"), 1, BatchingConfig.DEFAULT);

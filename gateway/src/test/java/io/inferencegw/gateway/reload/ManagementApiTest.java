@@ -42,13 +42,15 @@ class ManagementApiTest {
       Path.of("src/main/resources/default-model/fashion-lenet.safetensors").toAbsolutePath();
 
   @TempDir Path plugins;
+  @TempDir Path repository;
   private Gateway gateway;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private Gateway start(Vertx vertx, ManagementConfig management) throws Exception {
     PluginJars.deploy(PluginJars.LENET, plugins, "lenet.jar");
-    GatewayConfig config =
-        ConfigLoader.loadBundled(plugins).withPort(0).withManagement(management);
+    Files.copy(WEIGHTS, repository.resolve(WEIGHTS.getFileName()));
+    GatewayConfig config = ConfigLoader.loadBundled(plugins).withPort(0)
+        .withManagement(management).withModelRepository(repository);
     gateway = Gateway.start(vertx, config).await(60, TimeUnit.SECONDS);
     return gateway;
   }
@@ -74,7 +76,8 @@ class ManagementApiTest {
 
   private static String entry(String variant) {
     return new JsonObject().put("family", "lenet").put("variant", variant)
-        .put("weights", WEIGHTS.toString()).put("devices", new JsonArray().add("cpu"))
+        .put("weights", WEIGHTS.getFileName().toString())
+        .put("devices", new JsonArray().add("cpu"))
         .put("batching", new JsonObject().put("max_batch_size", 8)).encode();
   }
 
@@ -96,7 +99,7 @@ class ManagementApiTest {
     assertEquals("2", new JsonObject(reloaded.body()).getString("version"), reloaded.body());
 
     HttpResponse<String> badVariant = call("POST", "/v2/repository/models/x/load", entry("lenet9"), null);
-    assertEquals(500, badVariant.statusCode());
+    assertEquals(400, badVariant.statusCode(), badVariant.body());
     assertTrue(badVariant.body().contains("lenet9"), badVariant.body());
     HttpResponse<String> badKey = call("POST", "/v2/repository/models/x/load",
         "{\"family\":\"lenet\",\"variant\":\"lenet5\",\"weights\":\"w\",\"colour\":1}", null);

@@ -36,6 +36,44 @@ public enum SafetensorsDtype {
     return byteSize;
   }
 
+  /** F16, BF16, F32 or F64. */
+  public boolean isFloating() {
+    return this == F16 || this == BF16 || this == F32 || this == F64;
+  }
+
+  /** U8 to I64; BOOL is neither integer nor floating. */
+  public boolean isInteger() {
+    return this == U8 || this == I8 || this == I16 || this == I32 || this == I64;
+  }
+
+  /**
+   * Whether a file tensor of this type may be loaded into a module tensor of type {@code target}:
+   * a floating parameter takes any floating type (converted; F64 is rounded to F32 as PyTorch's
+   * {@code copy_} does), an integer buffer (BatchNorm's {@code num_batches_tracked}) any integer
+   * type, a bool only bool. An integer file for a float parameter is refused: its values were
+   * never weights (converting them gave near-random accuracy).
+   */
+  public boolean loadsInto(SafetensorsDtype target) {
+    if (target.isFloating()) {
+      return isFloating();
+    }
+    if (target.isInteger()) {
+      return isInteger();
+    }
+    return this == target;
+  }
+
+  /** What {@link #loadsInto} accepts for a target of this type, for messages. */
+  public String acceptedDescription() {
+    if (isFloating()) {
+      return "a floating type (F16, BF16, F32, F64)";
+    }
+    if (isInteger()) {
+      return "an integer type (U8, I8, I16, I32, I64)";
+    }
+    return name();
+  }
+
   /** The LibTorch element type with the same bit layout. */
   public ScalarType scalarType() {
     return scalarType;

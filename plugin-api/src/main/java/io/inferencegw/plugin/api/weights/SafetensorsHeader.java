@@ -22,6 +22,10 @@ import java.util.Map;
 /**
  * The parsed and fully validated header of a safetensors file.
  *
+ * <p>Messages describe what is wrong without quoting the file's bytes: a file named by mistake
+ * (or on purpose) may be anything, and its first bytes read as a header length or its text read
+ * as JSON must not be echoed to whoever asked to load it.
+ *
  * <p>All checks of the reference implementation happen here, before any tensor is touched, so
  * that a reader either opens a file whose every entry is usable or fails at once: a bad entry
  * near the end of a large checkpoint must not surface half-way through loading a model.
@@ -62,16 +66,16 @@ final class SafetensorsHeader {
     if (n < 0 || n > MAX_HEADER_BYTES) {
       throw new SafetensorsFormatException(
           source,
-          "header length "
-              + Long.toUnsignedString(n)
-              + " exceeds the limit of "
+          "the first 8 bytes are not a header length of at most "
               + MAX_HEADER_BYTES
-              + " bytes (corrupt file?)");
+              + " bytes (not a safetensors file, or a corrupt one)");
     }
     if (PREFIX_BYTES + n > totalSize) {
       throw new SafetensorsFormatException(
           source,
-          "header length " + n + " runs past the end of the data (" + totalSize + " bytes)");
+          "the header length in the first 8 bytes runs past the end of the data ("
+              + totalSize
+              + " bytes; truncated file?)");
     }
     return n;
   }
@@ -87,8 +91,16 @@ final class SafetensorsHeader {
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new SafetensorsFormatException(
-          source, "header is not valid JSON: " + e.getOriginalMessage(), e);
+      // Jackson's message quotes the offending token: give only where it is.
+      String at =
+          e.getLocation() == null
+              ? ""
+              : " (at character " + e.getLocation().getCharOffset() + " of the header)";
+      String problem =
+          String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")
+              ? "header is not valid JSON: it names a tensor or key twice"
+              : "header is not valid JSON";
+      throw new SafetensorsFormatException(source, problem + at);
     }
     if (root == null || !root.isObject()) {
       throw new SafetensorsFormatException(source, "header is not a JSON object");
@@ -151,9 +163,7 @@ final class SafetensorsHeader {
       throw new SafetensorsFormatException(
           source,
           where
-              + " has unknown or unsupported dtype '"
-              + dtypeNode.textValue()
-              + "' (supported: "
+              + " has an unknown or unsupported dtype (supported: "
               + SafetensorsDtype.supportedNames()
               + ")");
     }
@@ -219,11 +229,11 @@ final class SafetensorsHeader {
       JsonNode v = node.get(i);
       if (!v.isIntegralNumber() || !v.canConvertToLong()) {
         throw new SafetensorsFormatException(
-            source, what + " holds a value that is not a 64-bit integer: " + v);
+            source, what + " holds a value that is not a 64-bit integer");
       }
       out[i] = v.longValue();
       if (out[i] < 0) {
-        throw new SafetensorsFormatException(source, what + " holds a negative value: " + v);
+        throw new SafetensorsFormatException(source, what + " holds a negative value");
       }
     }
     return out;

@@ -34,18 +34,39 @@ public class WeightLoadException extends RuntimeException {
   private final List<String> missingKeys;
   private final List<String> unexpectedKeys;
   private final List<ShapeMismatch> shapeMismatches;
+  private final List<DtypeMismatch> dtypeMismatches;
 
   WeightLoadException(
       String source,
       String target,
       List<String> missingKeys,
       List<String> unexpectedKeys,
-      List<ShapeMismatch> shapeMismatches) {
-    super(message(source, target, missingKeys, unexpectedKeys, shapeMismatches));
+      List<ShapeMismatch> shapeMismatches,
+      List<DtypeMismatch> dtypeMismatches) {
+    super(message(source, target, missingKeys, unexpectedKeys, shapeMismatches, dtypeMismatches));
     this.source = source;
     this.missingKeys = List.copyOf(missingKeys);
     this.unexpectedKeys = List.copyOf(unexpectedKeys);
     this.shapeMismatches = List.copyOf(shapeMismatches);
+    this.dtypeMismatches = List.copyOf(dtypeMismatches);
+  }
+
+  /** A tensor present on both sides whose file dtype cannot hold the module's values. */
+  public record DtypeMismatch(String key, String expected, SafetensorsDtype found) {
+    @Override
+    public String toString() {
+      return key + ": the module needs " + expected + ", the file has " + found;
+    }
+  }
+
+  /** The file is well formed but its content cannot be right (see the message). */
+  WeightLoadException(String source, String target, String problem) {
+    super("cannot load weights from " + source + " into " + target + ": " + problem);
+    this.source = source;
+    this.missingKeys = List.of();
+    this.unexpectedKeys = List.of();
+    this.shapeMismatches = List.of();
+    this.dtypeMismatches = List.of();
   }
 
   /** The file could not be read or is not valid safetensors. */
@@ -57,6 +78,7 @@ public class WeightLoadException extends RuntimeException {
     this.missingKeys = List.of();
     this.unexpectedKeys = List.of();
     this.shapeMismatches = List.of();
+    this.dtypeMismatches = List.of();
   }
 
   /** The file path or buffer name the weights came from. */
@@ -78,12 +100,17 @@ public class WeightLoadException extends RuntimeException {
     return shapeMismatches;
   }
 
+  public List<DtypeMismatch> dtypeMismatches() {
+    return dtypeMismatches;
+  }
+
   private static String message(
       String source,
       String target,
       List<String> missing,
       List<String> unexpected,
-      List<ShapeMismatch> mismatches) {
+      List<ShapeMismatch> mismatches,
+      List<DtypeMismatch> dtypes) {
     StringBuilder sb =
         new StringBuilder("strict loading of ")
             .append(source)
@@ -95,10 +122,13 @@ public class WeightLoadException extends RuntimeException {
             .append(unexpected.size())
             .append(" unexpected, ")
             .append(mismatches.size())
-            .append(" shape mismatches");
+            .append(" shape mismatches, ")
+            .append(dtypes.size())
+            .append(" dtype mismatches");
     section(sb, "missing keys", missing, Function.identity());
     section(sb, "unexpected keys", unexpected, Function.identity());
     section(sb, "shape mismatches", mismatches, ShapeMismatch::toString);
+    section(sb, "dtype mismatches", dtypes, DtypeMismatch::toString);
     return sb.toString();
   }
 

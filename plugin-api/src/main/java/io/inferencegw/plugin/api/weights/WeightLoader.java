@@ -13,6 +13,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Loads safetensors weights into a module strictly, like PyTorch's
@@ -23,7 +24,10 @@ import org.bytedeco.pytorch.Tensor;
  * as it was and the previous weights keep serving. Values are copied into the module's existing
  * tensors ({@code copy_} under {@link NoGradGuard}), never by swapping tensor objects, because
  * the module's forward code holds those tensors; the copy also converts dtypes (an F16 file into
- * F32 parameters, any integer type into {@code num_batches_tracked}) and devices.
+ * F32 parameters, any integer type into {@code num_batches_tracked}) and devices. Dtypes that
+ * cannot hold the values (an integer file for a float parameter, see
+ * {@link SafetensorsDtype#loadsInto}) are refused, and so are NaN or infinite weights: a network
+ * with them answers NaN scores to every request.
  *
  * <p>Every failure surfaces as {@link WeightLoadException} naming the source.
  */
@@ -65,6 +69,7 @@ public final class WeightLoader {
       // module keeps its own references to them.
       Map<String, Tensor> expected = StateDict.of(module);
       check(expected, reader, target);
+      checkFinite(expected.keySet(), reader, target);
       try (NoGradGuard noGrad = new NoGradGuard()) {
         for (Map.Entry<String, Tensor> e : expected.entrySet()) {
           copyInto(e.getValue(), reader, e.getKey());
@@ -79,6 +84,7 @@ public final class WeightLoader {
   private static void check(Map<String, Tensor> expected, SafetensorsReader reader, String target) {
     List<String> missing = new ArrayList<>();
     List<WeightLoadException.ShapeMismatch> mismatches = new ArrayList<>();
+    List<WeightLoadException.DtypeMismatch> dtypes = new ArrayList<>();
     for (Map.Entry<String, Tensor> e : expected.entrySet()) {
       String key = e.getKey();
       if (!reader.contains(key)) {
@@ -90,6 +96,12 @@ public final class WeightLoader {
       if (!Arrays.equals(want, found)) {
         mismatches.add(new WeightLoadException.ShapeMismatch(key, want, found));
       }
+      SafetensorsDtype wantType = SafetensorsDtype.fromScalarType(e.getValue().scalar_type());
+      SafetensorsDtype foundType = reader.info(key).dtype();
+      if (!foundType.loadsInto(wantType)) {
+        dtypes.add(new WeightLoadException.DtypeMismatch(
+            key, wantType.acceptedDescription(), foundType));
+      }
     }
     List<String> unexpected = new ArrayList<>();
     for (String name : reader.names()) {
@@ -97,8 +109,37 @@ public final class WeightLoader {
         unexpected.add(name);
       }
     }
-    if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatches.isEmpty()) {
-      throw new WeightLoadException(reader.source(), target, missing, unexpected, mismatches);
+    if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatches.isEmpty()
+        || !dtypes.isEmpty()) {
+      throw new WeightLoadException(
+          reader.source(), target, missing, unexpected, mismatches, dtypes);
+    }
+  }
+
+  /**
+   * Refuses floating tensors holding NaN or infinity, before anything is copied. This reads the
+   * data once more than the copy does (one tensor at a time), which is cheap next to serving a
+   * network whose every answer is NaN.
+   */
+  private static void checkFinite(Iterable<String> keys, SafetensorsReader reader, String target) {
+    List<String> bad = new ArrayList<>();
+    for (String key : keys) {
+      if (!reader.info(key).dtype().isFloating()) {
+        continue;
+      }
+      try (PointerScope perTensor = new PointerScope()) {
+        Tensor values = reader.toTensor(key);
+        long nonFinite = torch.logical_not(torch.isfinite(values)).count_nonzero().item_long();
+        if (nonFinite > 0) {
+          bad.add(key + " (" + nonFinite + " of " + values.numel() + " values)");
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new WeightLoadException(reader.source(), target,
+          "NaN or infinite values in " + bad.size() + " tensor(s): " + String.join(", ",
+              bad.subList(0, Math.min(bad.size(), WeightLoadException.LISTED_PER_SECTION)))
+              + (bad.size() > WeightLoadException.LISTED_PER_SECTION ? ", ..." : ""));
     }
   }
 

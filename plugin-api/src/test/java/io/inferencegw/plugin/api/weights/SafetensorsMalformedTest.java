@@ -1,5 +1,6 @@
 package io.inferencegw.plugin.api.weights;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,13 +95,26 @@ class SafetensorsMalformedTest {
 
   @Test
   void headerLengthBeyondTheFile() {
-    assertRejected(file(1000, "{}", 0), "header length 1000", "runs past the end", "10 bytes");
+    String message = assertRejected(file(1000, "{}", 0), "header length", "runs past the end",
+        "10 bytes").getMessage();
+    assertFalse(message.contains("1000"), "the length read from the file is not quoted: " + message);
   }
 
   @Test
   void absurdHeaderLengthIsRejectedBeforeAnyAllocation() {
-    assertRejected(file(1L << 40, "{}", 0), "exceeds the limit");
-    assertRejected(file(-1L, "{}", 0), "18446744073709551615");
+    assertRejected(file(1L << 40, "{}", 0), "not a header length");
+    String message = assertRejected(file(-1L, "{}", 0), "not a header length").getMessage();
+    assertFalse(message.contains("18446744073709551615"), message);
+  }
+
+  @Test
+  void aTextFileIsRejectedWithoutQuotingItsBytes() {
+    byte[] text = "root:x:0:0:root:/root:/bin/bash\n".getBytes(StandardCharsets.US_ASCII);
+    String message =
+        assertRejected(text, "not a header length", "not a safetensors file").getMessage();
+    long asLength = ByteBuffer.wrap(text, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    assertFalse(message.contains(Long.toUnsignedString(asLength)), message);
+    assertFalse(message.contains("root"), message);
   }
 
   @Test
@@ -113,7 +127,7 @@ class SafetensorsMalformedTest {
   @Test
   void duplicateTensorName() {
     String e = entry("a", "F32", "[1]", 0, 4);
-    assertRejected(file("{" + e + "," + e + "}", 4), "not valid JSON", "Duplicate field 'a'");
+    assertRejected(file("{" + e + "," + e + "}", 4), "not valid JSON", "names a tensor or key twice");
   }
 
   @Test
@@ -154,7 +168,7 @@ class SafetensorsMalformedTest {
   void unknownDtype() {
     assertRejected(
         file("{" + entry("a", "F128", "[1]", 0, 16) + "}", 16),
-        "'a'", "unknown or unsupported dtype 'F128'", "F32");
+        "'a'", "unknown or unsupported dtype", "F32");
   }
 
   @Test

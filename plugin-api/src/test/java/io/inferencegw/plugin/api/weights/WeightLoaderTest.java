@@ -226,4 +226,65 @@ class WeightLoaderTest {
     assertInstanceOf(IOException.class, e.getCause());
     assertMentions(e, file.toString());
   }
+
+  @Test
+  void anIntegerFileForAFloatParameterIsRefusedNamingTheKey() {
+    Map<String, Tensor> weights = freshWeights();
+    weights.put("conv.weight", weights.get("conv.weight").to(ScalarType.Int));
+    WeightLoadException e = assertLoadFails(weights);
+    assertMentions(e, "1 dtype mismatches",
+        "conv.weight: the module needs a floating type (F16, BF16, F32, F64), the file has I32");
+    assertEquals("conv.weight", e.dtypeMismatches().get(0).key());
+  }
+
+  @Test
+  void aFloatFileForAnIntegerBufferIsRefused() {
+    Map<String, Tensor> weights = freshWeights();
+    weights.put("bn.num_batches_tracked", torch.ones(shape(weights.get("bn.num_batches_tracked"))));
+    WeightLoadException e = assertLoadFails(weights);
+    assertMentions(e, "bn.num_batches_tracked: the module needs an integer type");
+  }
+
+  @Test
+  void doublePrecisionIsConvertedLikeHalfPrecision() {
+    Map<String, Tensor> weights = freshWeights();
+    Map<String, Tensor> wide = new LinkedHashMap<>();
+    weights.forEach((k, t) -> wide.put(k, t.scalar_type().value == ScalarType.Float.value
+        ? t.to(ScalarType.Double) : t));
+    WeightLoader.loadStrict(net, save(wide));
+    assertNetHolds(weights);
+  }
+
+  @Test
+  void nanOrInfiniteWeightsAreRefusedBeforeAnythingIsCopied() {
+    Map<String, Tensor> weights = freshWeights();
+    Tensor bias = weights.get("fc.bias").clone();
+    bias.narrow(0, 3, 1).fill_(new Scalar(Float.NaN));
+    weights.put("fc.bias", bias);
+    Tensor conv = weights.get("conv.weight").clone();
+    conv.fill_(new Scalar(Float.POSITIVE_INFINITY));
+    weights.put("conv.weight", conv);
+    WeightLoadException e = assertLoadFails(weights);
+    assertMentions(e, "NaN or infinite values in 2 tensor(s)", "fc.bias (1 of 10 values)",
+        "conv.weight (" + conv.numel() + " of " + conv.numel() + " values)");
+  }
+
+  @Test
+  void metadataNamingAnotherVariantIsRefusedNamingBoth() throws IOException {
+    Path file = dir.resolve("w.safetensors");
+    SafetensorsWriter.write(file, freshWeights(), WeightsProvenance.of("tiny", "tiny-relu"));
+    try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+      WeightsProvenance.check(reader, "tiny", "tiny-relu");
+      WeightLoadException e = assertThrows(WeightLoadException.class,
+          () -> WeightsProvenance.check(reader, "tiny", "tiny-sigmoid"));
+      assertMentions(e, "'tiny-relu'", "tiny/tiny-sigmoid", file.toString());
+      e = assertThrows(WeightLoadException.class,
+          () -> WeightsProvenance.check(reader, "other", "tiny-relu"));
+      assertMentions(e, "'tiny'", "other/tiny-relu");
+    }
+    Path anonymous = save(freshWeights());
+    try (SafetensorsReader reader = SafetensorsReader.open(anonymous)) {
+      WeightsProvenance.check(reader, "any", "thing"); // nothing recorded, nothing to refuse
+    }
+  }
 }

@@ -52,6 +52,8 @@ class ShippedWeightsTest {
     try (SafetensorsReader reader = SafetensorsReader.open(path)) {
       metadata = reader.metadata();
     }
+    // The gateway refuses to load a file into a family or variant other than these.
+    assertEquals(LenetFamily.NAME, metadata.get("family"), "family recorded in " + path);
     assertEquals(variant, metadata.get("variant"), "variant recorded in " + path);
     double recorded = Double.parseDouble(metadata.get("test_accuracy"));
     assertTrue(recorded >= minimum, "recorded accuracy " + recorded + " < " + minimum);

@@ -5,6 +5,7 @@ import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.weights.SafetensorsReader;
 import io.inferencegw.plugin.api.weights.SafetensorsWriter;
 import io.inferencegw.plugin.api.weights.WeightLoader;
+import io.inferencegw.plugin.api.weights.WeightsProvenance;
 import io.inferencegw.plugins.lenet.LenetFamily;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,8 +81,8 @@ public final class TrainLenet {
 
       Map<String, String> metadata = new LinkedHashMap<>();
       metadata.put("format", "pt");
-      metadata.put("family", family.name());
-      metadata.put("variant", variant);
+      // The gateway refuses to load the file into another variant (LeNet-5's two share shapes).
+      metadata.putAll(WeightsProvenance.of(family.name(), variant));
       metadata.put("dataset", "fashion-mnist");
       metadata.put("epochs", Integer.toString(settings.epochs()));
       metadata.put("batch_size", Integer.toString(settings.batchSize()));
@@ -104,7 +105,7 @@ public final class TrainLenet {
   private static void evaluate(Path file, String variant, Path data) throws IOException {
     if (variant == null) {
       try (SafetensorsReader reader = SafetensorsReader.open(file)) {
-        variant = reader.metadata().getOrDefault("variant", DEFAULT_VARIANT);
+        variant = reader.metadata().getOrDefault(WeightsProvenance.VARIANT, DEFAULT_VARIANT);
       }
     }
     FashionMnist test = FashionMnist.test(data);
