@@ -9,6 +9,17 @@ import java.util.List;
  */
 public sealed interface ModelInput {
 
+  /** The heap the input holds while it waits: its bytes or pixels. */
+  default long heapBytes() {
+    if (this instanceof EncodedImage e) {
+      return e.bytes().length;
+    }
+    if (this instanceof RawPixels r) {
+      return r.image().pixels().length;
+    }
+    return ((PreprocessedTensor) this).data().length;
+  }
+
   /** An encoded JPEG, PNG or BMP; goes through the model's preprocessing. */
   record EncodedImage(byte[] bytes) implements ModelInput {}
 

@@ -4,6 +4,7 @@ import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.ModelQueue;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
+import io.inferencegw.gateway.core.InputMemoryBudget;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.registry.ServedModel;
@@ -61,10 +62,31 @@ public final class ModelRouting {
    * and admission (a hot swap) and the client did not pin a version, the successor takes it.
    *
    * @return the model version whose queue admitted the request
-   * @throws GatewayException RESOURCE_EXHAUSTED (queue full) or UNAVAILABLE (closing); the
-   *     request itself is then not answered, the caller answers it
+   * @throws GatewayException RESOURCE_EXHAUSTED (queue full, or the gateway's input memory
+   *     budget spent) or UNAVAILABLE (closing); the request itself is then not answered, the
+   *     caller answers it
    */
   public static ServedModel admit(
+      ModelManager models, ServedModel model, String pinnedVersion, InferenceRequest request) {
+    // The input, and the preprocessed tensor it becomes, are held until the answer.
+    long bytes = request.input().heapBytes()
+        + (long) Float.BYTES * model.spec().channels() * model.spec().height()
+            * model.spec().width();
+    InputMemoryBudget budget = models.inputBudget();
+    if (!budget.tryReserve(bytes)) {
+      throw budget.exhausted(bytes);
+    }
+    try {
+      ServedModel admitted = offer(models, model, pinnedVersion, request);
+      request.result().onComplete(done -> budget.release(bytes));
+      return admitted;
+    } catch (RuntimeException e) {
+      budget.release(bytes);
+      throw e;
+    }
+  }
+
+  private static ServedModel offer(
       ModelManager models, ServedModel model, String pinnedVersion, InferenceRequest request) {
     ModelQueue.Admission admission = model.queue().offer(request);
     if (admission == ModelQueue.Admission.CLOSED && pinnedVersion.isEmpty()) {

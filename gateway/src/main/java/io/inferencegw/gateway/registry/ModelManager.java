@@ -7,6 +7,7 @@ import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.config.ResourceRef;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.InputLimits;
+import io.inferencegw.gateway.core.InputMemoryBudget;
 import io.inferencegw.gateway.worker.BatchRunner;
 import io.inferencegw.gateway.worker.DeviceWorker;
 import io.inferencegw.gateway.worker.ModelInputPreparer;
@@ -67,6 +68,7 @@ public final class ModelManager {
   private final Map<String, ModelConfig> pending = new ConcurrentHashMap<>();
   private final Map<String, ModelStatus> failed = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastVersion = new ConcurrentHashMap<>();
+  private final InputMemoryBudget inputBudget;
   private final PreprocessPool preprocessing =
       PreprocessPool.forCores(Runtime.getRuntime().availableProcessors());
 
@@ -74,6 +76,7 @@ public final class ModelManager {
     this.vertx = vertx;
     this.plugins = plugins;
     this.limits = limits;
+    this.inputBudget = limits.inputBudget();
   }
 
   /**
@@ -308,6 +311,11 @@ public final class ModelManager {
     return draining.stream()
         .filter(d -> d.name().equals(name) && (version.isEmpty() || d.version().equals(version)))
         .findFirst();
+  }
+
+  /** The heap that admitted requests may hold, across all models. */
+  public InputMemoryBudget inputBudget() {
+    return inputBudget;
   }
 
   /** The versions currently served, one per model name. */
