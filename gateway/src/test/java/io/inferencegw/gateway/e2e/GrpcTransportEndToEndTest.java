@@ -255,6 +255,15 @@ class GrpcTransportEndToEndTest {
   }
 
   @Test
+  void otherGrpcFlavoursAreUnsupportedMediaType() throws Exception {
+    for (String type : List.of("application/grpc+json", "application/grpc-web", "application/grpc-web-text")) {
+      RawGrpcClient.Answer a = whileServing(63, CLASSIFY, Map.of("content-type", type),
+          List.of(RawGrpcClient.frame(false, classifyRequest(LENET, 63))), true);
+      assertEquals(415, a.httpStatus(), type + ": " + a);
+    }
+  }
+
+  @Test
   void unknownMethodIsUnimplemented() throws Exception {
     assertStatus("12", "gateway.v1.Classifier/NoSuchMethod", whileServing(62,
         "gateway.v1.Classifier/NoSuchMethod", Map.of(), List.of(RawGrpcClient.frame(false, new byte[0])), true));

@@ -31,6 +31,10 @@ import java.util.regex.Pattern;
  * client-streaming) from the service's protobuf descriptor. Only protobuf gRPC over HTTP/2 is
  * served (no gRPC-Web, no JSON), so that each call comes through this path.
  *
+ * <p>The ingress enforces a deadline until the request of a single-message call is complete;
+ * from then on, and for the whole of a client-streaming call, the service does, with the time
+ * left that {@code call.timeout()} gives.
+ *
  * <p>One instance per event loop, like the HTTP server that calls {@link #handle}.
  */
 public final class GrpcIngress implements GrpcServer {
@@ -39,8 +43,8 @@ public final class GrpcIngress implements GrpcServer {
   /** What the gateway inflates besides identity; advertised on every response. */
   static final String ACCEPTED_ENCODINGS = "gzip";
 
-  private static final Pattern PROTOBUF_GRPC =
-      Pattern.compile("application/grpc(\\+proto)?(\\s*;.*)?", Pattern.CASE_INSENSITIVE);
+  /** The content types vertx-grpc serves as protobuf gRPC over HTTP/2. */
+  private static final Pattern PROTOBUF_GRPC = Pattern.compile("application/grpc(\\+proto)?");
 
   private final Vertx vertx;
   private final long maxMessageBytes;
