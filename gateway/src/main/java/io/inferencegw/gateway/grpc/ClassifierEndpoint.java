@@ -24,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcError;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.Service;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,17 +51,16 @@ public final class ClassifierEndpoint {
     this.limits = limits;
   }
 
+  /** Adds the service; its descriptor tells the server that both methods are unary. */
   public void bind(GrpcServer server) {
-    server.callHandler(ClassifierGrpcService.Classify, this::classify);
-    server.callHandler(ClassifierGrpcService.ListModels, this::listModels);
+    server.addService(
+        Service.service(ClassifierGrpcService.SERVICE_NAME, ClassifierGrpcService.SERVICE_DESCRIPTOR)
+            .bind(ClassifierGrpcService.Classify, this::classify)
+            .bind(ClassifierGrpcService.ListModels, this::listModels)
+            .build());
   }
 
   private void classify(GrpcServerRequest<ClassifyRequest, ClassifyResponse> call) {
-    call.invalidMessageHandler(
-        e ->
-            reply(call, new GatewayException(ErrorCode.INVALID_ARGUMENT,
-                "request message rejected: " + e.getMessage()
-                    + " (limit " + limits.maxMessageBytes() + " bytes)")));
     call.handler(message -> admit(call, message));
   }
 

@@ -3,6 +3,7 @@ package io.inferencegw.gateway.server;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ClassifierEndpoint;
+import io.inferencegw.gateway.grpc.ingress.GrpcIngress;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.PluginRegistry;
 import io.inferencegw.gateway.stream.StreamRegistry;
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
-import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,8 +49,8 @@ public final class FrontendVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    GrpcServer grpc =
-        GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(limits.maxMessageBytes()));
+    // Every gRPC service is added to the ingress, which guards the transport of each call.
+    GrpcServer grpc = new GrpcIngress(vertx, limits);
     new ClassifierEndpoint(vertx, models, plugins, limits).bind(grpc);
     Router router = Router.router(vertx);
     // Readiness for load balancers and orchestrators: every served model is READY, and the
