@@ -1,0 +1,19 @@
+#!/bin/sh
+# Starts the gateway with bounded JVM memory; arguments go to the gateway (--config, --port, ...).
+#
+#   GATEWAY_HEAP           Java heap (-Xmx), default 1g. It holds queued inputs (at most a
+#                          quarter of it, see README "Limits"), decoded images and buffers;
+#                          network weights and activations live outside it, in LibTorch.
+#   GATEWAY_DIRECT_MEMORY  Netty's direct buffers (-XX:MaxDirectMemorySize), default 256m.
+#   GATEWAY_JAR            the gateway jar, default gateway/target/gateway.jar of this checkout.
+#   JAVA_OPTS              more JVM options, appended.
+#
+# JavaCPP's own check of the process size (maxPhysicalBytes, by default twice the heap) is turned
+# off: the weights of a large model alone exceed it, and the container's memory limit is the
+# bound that matters for native memory (README "Memory").
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+jar=${GATEWAY_JAR:-$here/../gateway/target/gateway.jar}
+exec java -Xmx"${GATEWAY_HEAP:-1g}" -XX:MaxDirectMemorySize="${GATEWAY_DIRECT_MEMORY:-256m}" \
+  -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 \
+  ${JAVA_OPTS:-} -jar "$jar" "$@"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Debian packages; as root, or through sudo) and runs the whole
+# test suite. README's test command, and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# python3-torchvision: the reference oracle for parity tests; dataset-fashion-mnist: training and
+# end-to-end test data; python3-grpcio: the Python client test; chromium: the browser test of the
+# stream demo page (driven over the DevTools protocol, so no chromium-driver is needed);
+# python3-websockets: the Python streaming example test.
+packages=(python3-torchvision python3-grpcio python3-websockets dataset-fashion-mnist chromium)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+
+mvn -B verify "$@"
