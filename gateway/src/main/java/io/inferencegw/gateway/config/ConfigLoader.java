@@ -31,8 +31,11 @@ public final class ConfigLoader {
   public static final String BUNDLED_CONFIG = "default-model/gateway.yaml";
 
   private static final Set<String> TOP_KEYS =
-      Set.of("port", "plugins", "models", "management", "streams");
+      Set.of("port", "plugins", "models", "management", "streams", "connections");
   private static final Set<String> STREAM_KEYS = Set.of("max_message_bytes", "max_queued_frames");
+  private static final Set<String> CONNECTION_KEYS =
+      Set.of("max_connections", "request_head_timeout_seconds", "http1_idle_timeout_seconds",
+          "http2_idle_timeout_seconds", "websocket_idle_timeout_seconds");
   private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
       Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching",
@@ -113,7 +116,8 @@ public final class ConfigLoader {
       }
     }
     return new GatewayConfig(
-        port, plugins, models, parseManagement(root, source), base, parseStreams(root, source));
+        port, plugins, models, parseManagement(root, source), base, parseStreams(root, source),
+        parseConnections(root, source));
   }
 
   /** The optional {@code streams:} section: limits of WebSocket frame streams. */
@@ -127,6 +131,23 @@ public final class ConfigLoader {
     return new StreamConfig(
         intValue(s, "max_message_bytes", StreamConfig.DEFAULT.maxMessageBytes(), where),
         intValue(s, "max_queued_frames", StreamConfig.DEFAULT.maxQueuedFrames(), where));
+  }
+
+  /** The optional {@code connections:} section: limits of client connections to the port. */
+  private static ConnectionLimits parseConnections(Map<String, Object> root, String source) {
+    if (!root.containsKey("connections")) {
+      return ConnectionLimits.DEFAULT;
+    }
+    String where = source + ": connections";
+    Map<String, Object> c = asMap(root.get("connections"), where);
+    checkKeys(c, CONNECTION_KEYS, where);
+    ConnectionLimits d = ConnectionLimits.DEFAULT;
+    return new ConnectionLimits(
+        intValue(c, "max_connections", d.maxConnections(), where),
+        intValue(c, "request_head_timeout_seconds", d.requestHeadSeconds(), where),
+        intValue(c, "http1_idle_timeout_seconds", d.http1IdleSeconds(), where),
+        intValue(c, "http2_idle_timeout_seconds", d.http2IdleSeconds(), where),
+        intValue(c, "websocket_idle_timeout_seconds", d.webSocketIdleSeconds(), where));
   }
 
   private static ManagementConfig parseManagement(Map<String, Object> root, String source) {

@@ -13,15 +13,17 @@ import java.util.List;
  * @param baseDir folder that relative paths in management API calls are resolved against (the
  *     config file's folder, or the working directory)
  * @param streams limits of WebSocket frame streams
+ * @param connections limits of client connections to the port
  */
 public record GatewayConfig(
     int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management, Path baseDir,
-    StreamConfig streams) {
+    StreamConfig streams, ConnectionLimits connections) {
 
-  /** A config with the default stream limits. */
+  /** A config with the default stream and connection limits. */
   public GatewayConfig(
       int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management, Path baseDir) {
-    this(port, pluginsDir, models, management, baseDir, StreamConfig.DEFAULT);
+    this(port, pluginsDir, models, management, baseDir, StreamConfig.DEFAULT,
+        ConnectionLimits.DEFAULT);
   }
 
   public GatewayConfig {
@@ -36,22 +38,26 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int newPort) {
-    return new GatewayConfig(newPort, pluginsDir, models, management, baseDir, streams);
+    return new GatewayConfig(newPort, pluginsDir, models, management, baseDir, streams, connections);
   }
 
   public GatewayConfig withPluginsDir(Path dir) {
-    return new GatewayConfig(port, dir, models, management, baseDir, streams);
+    return new GatewayConfig(port, dir, models, management, baseDir, streams, connections);
   }
 
   public GatewayConfig withModels(List<ModelConfig> newModels) {
-    return new GatewayConfig(port, pluginsDir, newModels, management, baseDir, streams);
+    return new GatewayConfig(port, pluginsDir, newModels, management, baseDir, streams, connections);
   }
 
   public GatewayConfig withManagement(ManagementConfig newManagement) {
-    return new GatewayConfig(port, pluginsDir, models, newManagement, baseDir, streams);
+    return new GatewayConfig(port, pluginsDir, models, newManagement, baseDir, streams, connections);
   }
 
   public GatewayConfig withStreams(StreamConfig newStreams) {
-    return new GatewayConfig(port, pluginsDir, models, management, baseDir, newStreams);
+    return new GatewayConfig(port, pluginsDir, models, management, baseDir, newStreams, connections);
+  }
+
+  public GatewayConfig withConnections(ConnectionLimits newConnections) {
+    return new GatewayConfig(port, pluginsDir, models, management, baseDir, streams, newConnections);
   }
 }

@@ -2,6 +2,7 @@ package io.inferencegw.gateway.server;
 
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
+import io.inferencegw.gateway.connection.ConnectionGuard;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.registry.HotReloader;
 import io.inferencegw.gateway.registry.LoadedPlugin;
@@ -171,10 +172,11 @@ public final class Gateway {
     int instances = config.port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
     AtomicReference<FrontendVerticle> first = new AtomicReference<>();
     StreamRegistry streams = new StreamRegistry(config.streams()); // one for all frontends
+    ConnectionGuard connections = new ConnectionGuard(config.connections()); // counts them all
     return vertx
         .deployVerticle(
             () -> {
-              FrontendVerticle v = new FrontendVerticle(config, models, plugins, limits, streams);
+              FrontendVerticle v = new FrontendVerticle(config, models, plugins, limits, streams, connections);
               first.compareAndSet(null, v);
               return v;
             },

@@ -1,0 +1,50 @@
+package io.inferencegw.gateway.config;
+
+/**
+ * Limits of client connections to the frontend port ({@code connections:} in the config; every
+ * key optional). They keep a client that opens many connections, or holds them without using
+ * them, from using up the process's file descriptors and memory.
+ *
+ * @param maxConnections connections served at once on the port, over all event loops; one more
+ *     gets its first request answered HTTP 503 (gRPC: UNAVAILABLE) with the reason, and is closed
+ * @param requestHeadSeconds how long a new connection may take to deliver its first complete
+ *     request head (HTTP/1: request line and headers; HTTP/2: preface, SETTINGS and a HEADERS
+ *     frame); also the longest a connection may stay silent before its protocol is known
+ * @param http1IdleSeconds an HTTP/1 connection with no request in progress and no bytes either
+ *     way for this long is closed
+ * @param http2IdleSeconds the same for an HTTP/2 connection (gRPC): it gets a GOAWAY; a stream
+ *     still open (a long call) keeps it from being idle
+ * @param webSocketIdleSeconds a WebSocket with no frames either way (pings count) and no frame
+ *     being computed for this long is closed with 1001
+ */
+public record ConnectionLimits(
+    int maxConnections, int requestHeadSeconds, int http1IdleSeconds, int http2IdleSeconds,
+    int webSocketIdleSeconds) {
+
+  /**
+   * 10,000 connections stays well below a typical container's file-descriptor limit while
+   * serving far more clients than one gateway computes for; the head timeout is shorter than
+   * nginx's 60 s since every client here is a program; idle timeouts follow nginx's keepalive
+   * (75 s) for HTTP/1 and give gRPC channels and video streams five minutes.
+   */
+  public static final ConnectionLimits DEFAULT = new ConnectionLimits(10_000, 30, 75, 300, 300);
+
+  /** A day: longer timeouts are a mistake rather than a choice. */
+  private static final int MAX_SECONDS = 86_400;
+  private static final int MAX_CONNECTIONS = 1_000_000;
+
+  public ConnectionLimits {
+    check("max_connections", maxConnections, 1, MAX_CONNECTIONS);
+    check("request_head_timeout_seconds", requestHeadSeconds, 1, MAX_SECONDS);
+    check("http1_idle_timeout_seconds", http1IdleSeconds, 1, MAX_SECONDS);
+    check("http2_idle_timeout_seconds", http2IdleSeconds, 1, MAX_SECONDS);
+    check("websocket_idle_timeout_seconds", webSocketIdleSeconds, 1, MAX_SECONDS);
+  }
+
+  private static void check(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new ConfigException(
+          "connections." + key + " must be between " + min + " and " + max + ", got " + value);
+    }
+  }
+}
