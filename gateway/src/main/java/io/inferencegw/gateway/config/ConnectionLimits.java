@@ -7,9 +7,9 @@ package io.inferencegw.gateway.config;
  *
  * @param maxConnections connections served at once on the port, over all event loops; one more
  *     gets its first request answered HTTP 503 (gRPC: UNAVAILABLE) with the reason, and is closed
- * @param requestHeadSeconds how long a new connection may take to deliver its first complete
- *     request head (HTTP/1: request line and headers; HTTP/2: preface, SETTINGS and a HEADERS
- *     frame); also the longest a connection may stay silent before its protocol is known
+ * @param requestHeadSeconds how long a new connection may stay silent before its protocol is
+ *     known (HTTP/1: until its first request head is complete; HTTP/2: until the client's
+ *     SETTINGS), and how long an HTTP/2 connection may then wait before its first request
  * @param http1IdleSeconds an HTTP/1 connection with no request in progress and no bytes either
  *     way for this long is closed
  * @param http2IdleSeconds the same for an HTTP/2 connection (gRPC): it gets a GOAWAY; a stream

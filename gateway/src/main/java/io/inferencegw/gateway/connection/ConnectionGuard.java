@@ -18,13 +18,16 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Limits on the connections of the frontend port: how many are served at once (counted over
- * every frontend, one per event loop, that shares the port), how long a new one may take to
- * send its first request head, and how long each protocol may stay idle.
+ * every frontend, one per event loop, that shares the port), how long a new one may stay
+ * silent or wait with its first request, and how long each protocol may stay idle.
  *
  * <p>Vert.x has no connection limit of its own and tells the application of a connection only
- * once its protocol is known (HTTP/1: the first byte; HTTP/2: the client's SETTINGS). Until then
- * Vert.x's own idle timeout, set to the request head timeout, closes a silent connection; from
- * then on the guard replaces it with the protocol's {@link IdleTimeout}.
+ * once its protocol is known: an HTTP/1 connection with its first complete request head (the
+ * port also takes HTTP/2 without upgrade, so Vert.x waits for the head to rule out an h2c
+ * upgrade), an HTTP/2 connection with the client's SETTINGS. Until then only Vert.x's own idle
+ * timeout, set to the request head timeout, applies: it closes a connection that sends nothing
+ * for that long. From then on the guard counts the connection and replaces that timeout with
+ * its protocol's {@link IdleTimeout}.
  *
  * <p>Reaches the Netty channel under a Vert.x connection through Vert.x's connection base class,
  * since the public API offers no way to change a connection's idle timeout.
@@ -91,7 +94,8 @@ public final class ConnectionGuard {
     if (channel.hasAttr(GUARDED) && channel.attr(GUARDED).get() != null) {
       return; // an HTTP/1 connection upgraded to h2c: counted already
     }
-    GuardedConnection guarded = new GuardedConnection(conn, channel, http2, limits.webSocketIdleSeconds());
+    GuardedConnection guarded =
+        new GuardedConnection(conn, channel, http2, limits.webSocketIdleSeconds());
     channel.attr(GUARDED).set(guarded);
     if (open.incrementAndGet() > limits.maxConnections()) {
       open.decrementAndGet();
@@ -103,23 +107,21 @@ public final class ConnectionGuard {
     channel.closeFuture().addListener(f -> open.decrementAndGet());
     int idle = http2 ? limits.http2IdleSeconds() : limits.http1IdleSeconds();
     useIdleTimeout(channel, new IdleTimeout(idle, guarded::busy, () -> guarded.closeIdle(idle)));
-    guarded.expectRequestWithin(limits.requestHeadSeconds());
+    if (http2) {
+      guarded.expectRequestWithin(limits.requestHeadSeconds());
+    }
   }
 
   /**
-   * Wraps the server's request handler: a request whose connection was refused is not served
-   * (its connection is closing), any other marks its connection's head as arrived.
+   * Wraps the server's request handler: a request on a refused connection is answered 503 with
+   * the reason; any other is noted as its connection's request in progress.
    */
   public Handler<HttpServerRequest> guard(Handler<HttpServerRequest> next) {
     return req -> {
       GuardedConnection guarded = channel(req.connection()).attr(GUARDED).get();
-      if (guarded != null) {
-        if (guarded.isRefused()) {
-          return;
-        }
-        guarded.requestArrived(req);
+      if (guarded == null || guarded.admit(req)) {
+        next.handle(req);
       }
-      next.handle(req);
     };
   }
 

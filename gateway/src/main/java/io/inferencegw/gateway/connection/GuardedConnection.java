@@ -1,21 +1,19 @@
 package io.inferencegw.gateway.connection;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the guard knows of one accepted connection: its protocol, whether its first request head
- * has arrived, and the request in progress. Lives as an attribute of the Netty channel and is
- * used only on the channel's event loop.
+ * What the guard knows of one connection: its protocol, whether it was refused, and the request
+ * in progress. Lives as an attribute of the Netty channel and is used only on the channel's
+ * event loop.
  */
 final class GuardedConnection {
 
@@ -23,7 +21,7 @@ final class GuardedConnection {
   private final Channel channel;
   private final boolean http2;
   private final int webSocketIdleSeconds;
-  private boolean refused;
+  private String refusal; // non-null once refused
   private HttpServerRequest current; // HTTP/1: the latest request
   private ScheduledFuture<?> headDeadline;
 
@@ -38,24 +36,40 @@ final class GuardedConnection {
     return webSocketIdleSeconds;
   }
 
-  boolean isRefused() {
-    return refused;
-  }
-
-  /** Starts the clock for the first request head; the connection is closed if it runs out. */
+  /**
+   * HTTP/2 only: Vert.x tells of an HTTP/2 connection at the client's SETTINGS, so its first
+   * HEADERS may still be missing; the connection gets a GOAWAY if they do not arrive in time.
+   * (An HTTP/1 connection is made known with its first complete request head.)
+   */
   void expectRequestWithin(int seconds) {
-    ScheduledFuture<?> deadline =
-        channel.eventLoop().schedule(() -> headTimedOut(seconds), seconds, TimeUnit.SECONDS);
+    ScheduledFuture<?> deadline = channel.eventLoop().schedule(
+        () -> goodbye(Http2Error.NO_ERROR, "no request within " + seconds + " s"),
+        seconds, TimeUnit.SECONDS);
     channel.closeFuture().addListener(f -> deadline.cancel(false));
     headDeadline = deadline;
   }
 
-  void requestArrived(HttpServerRequest request) {
+  /**
+   * Takes a request; false if its connection was refused, in which case it is answered here:
+   * 503 with the reason, and the connection closes.
+   */
+  boolean admit(HttpServerRequest request) {
+    if (refusal != null) {
+      request.response()
+          .setStatusCode(503)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .putHeader(HttpHeaders.RETRY_AFTER, "1")
+          .putHeader(HttpHeaders.CONNECTION, "close")
+          .end(refusal + "\n")
+          .onComplete(v -> conn.close());
+      return false;
+    }
     if (headDeadline != null) {
       headDeadline.cancel(false);
       headDeadline = null;
     }
     current = request;
+    return true;
   }
 
   /**
@@ -75,24 +89,15 @@ final class GuardedConnection {
     goodbye(Http2Error.NO_ERROR, "idle: no request and no bytes either way for " + seconds + " s");
   }
 
-  private void headTimedOut(int seconds) {
-    String reason = "no complete request head within " + seconds + " s";
-    if (http2) {
-      goodbye(Http2Error.NO_ERROR, reason);
-    } else {
-      // The request is still being parsed, so Vert.x cannot answer it: write the status line
-      // ourselves and close.
-      writeRawAndClose(408, "Request Timeout", reason);
-    }
-  }
-
-  /** Refused for the connection limit, before any request was served on it. */
+  /**
+   * Refused for the connection limit, before any request was served on it. HTTP/2 gets a GOAWAY
+   * at once (REFUSED_STREAM: nothing was processed, safe to retry); the HTTP/1 request that
+   * made the connection known is answered by {@link #admit}.
+   */
   void refuse(String reason) {
-    refused = true;
+    refusal = reason;
     if (http2) {
-      goodbye(Http2Error.REFUSED_STREAM, reason); // nothing was processed: safe to retry
-    } else {
-      writeRawAndClose(503, "Service Unavailable", reason);
+      goodbye(Http2Error.REFUSED_STREAM, reason);
     }
   }
 
@@ -101,21 +106,5 @@ final class GuardedConnection {
       conn.goAway(code.code(), -1, Buffer.buffer(reason));
     }
     conn.close();
-  }
-
-  /**
-   * An HTTP/1 response written below Vert.x's encoder, from the start of the pipeline. Only for
-   * a connection on which no response has started.
-   */
-  private void writeRawAndClose(int status, String phrase, String reason) {
-    byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 " + status + " " + phrase + "\r\n"
-        + "Content-Type: text/plain; charset=utf-8\r\n"
-        + "Content-Length: " + body.length + "\r\n"
-        + (status == 503 ? "Retry-After: 1\r\n" : "")
-        + "Connection: close\r\n\r\n";
-    channel.pipeline().firstContext()
-        .writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
-        .addListener(ChannelFutureListener.CLOSE);
   }
 }

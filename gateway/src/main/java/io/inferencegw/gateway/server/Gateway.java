@@ -43,11 +43,13 @@ public final class Gateway {
   private final ModelManager models;
   private final HotReloader reloader;
   private final PluginDirectoryWatcher watcher;
+  private final ConnectionGuard connections;
   private final int port;
 
   private Gateway(Vertx vertx, PluginRegistry plugins, ModelManager models, HotReloader reloader,
-      PluginDirectoryWatcher watcher, int port) {
+      PluginDirectoryWatcher watcher, ConnectionGuard connections, int port) {
     this.vertx = vertx;
+    this.connections = connections;
     this.plugins = plugins;
     this.models = models;
     this.reloader = reloader;
@@ -70,16 +72,17 @@ public final class Gateway {
     PluginLoader loader = new PluginLoader();
     HotReloader reloader = new HotReloader(vertx, plugins, loader, models);
     AtomicReference<Set<Path>> loadedJars = new AtomicReference<>(Set.of());
+    ConnectionGuard connections = new ConnectionGuard(config.connections()); // all frontends'
     return vertx
         .executeBlocking(() -> {
           loadedJars.set(loadPluginDirectory(config.pluginsDir(), loader, plugins));
           return null;
         })
         .compose(v -> loadAll(models, plugins, config.models()))
-        .compose(v -> listen(vertx, config, models, plugins, reloader, limits))
+        .compose(v -> listen(vertx, config, models, plugins, reloader, limits, connections))
         .map(port -> {
           PluginDirectoryWatcher watcher = watch(config.pluginsDir(), reloader, loadedJars.get());
-          return new Gateway(vertx, plugins, models, reloader, watcher, port);
+          return new Gateway(vertx, plugins, models, reloader, watcher, connections, port);
         })
         .onSuccess(g -> LOG.info("gateway listening on port {}", g.port()))
         .recover(err -> models.close()
@@ -166,17 +169,18 @@ public final class Gateway {
   }
 
   private static Future<Integer> listen(Vertx vertx, GatewayConfig config, ModelManager models,
-      PluginRegistry plugins, HotReloader reloader, InputLimits limits) {
+      PluginRegistry plugins, HotReloader reloader, InputLimits limits,
+      ConnectionGuard connections) {
     // A fixed port is shared by one frontend per event loop; port 0 means "any free port",
     // which only one server can take, so then one frontend serves.
     int instances = config.port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
     AtomicReference<FrontendVerticle> first = new AtomicReference<>();
     StreamRegistry streams = new StreamRegistry(config.streams()); // one for all frontends
-    ConnectionGuard connections = new ConnectionGuard(config.connections()); // counts them all
     return vertx
         .deployVerticle(
             () -> {
-              FrontendVerticle v = new FrontendVerticle(config, models, plugins, limits, streams, connections);
+              FrontendVerticle v =
+                  new FrontendVerticle(config, models, plugins, limits, streams, connections);
               first.compareAndSet(null, v);
               return v;
             },
@@ -194,6 +198,11 @@ public final class Gateway {
 
   public PluginRegistry plugins() {
     return plugins;
+  }
+
+  /** The connection limits of the port, and how many connections it serves now. */
+  public ConnectionGuard connections() {
+    return connections;
   }
 
   public HotReloader reloader() {
