@@ -91,23 +91,23 @@ public final class ConnectionGuard {
   public void accept(HttpConnection conn) {
     Channel channel = channel(conn);
     boolean http2 = channel.pipeline().get(Http2ConnectionHandler.class) != null;
-    if (channel.hasAttr(GUARDED) && channel.attr(GUARDED).get() != null) {
-      return; // an HTTP/1 connection upgraded to h2c: counted already
-    }
+    GuardedConnection upgraded = channel.attr(GUARDED).get();
     GuardedConnection guarded =
         new GuardedConnection(conn, channel, http2, limits.webSocketIdleSeconds());
     channel.attr(GUARDED).set(guarded);
-    if (open.incrementAndGet() > limits.maxConnections()) {
-      open.decrementAndGet();
-      refused.increment();
-      guarded.refuse("the gateway is serving its limit of " + limits.maxConnections()
-          + " connections; retry later");
-      return;
+    if (upgraded == null) { // not an HTTP/1 connection upgraded to h2c, which is counted already
+      if (open.incrementAndGet() > limits.maxConnections()) {
+        open.decrementAndGet();
+        refused.increment();
+        guarded.refuse("the gateway is serving its limit of " + limits.maxConnections()
+            + " connections; retry later");
+        return;
+      }
+      channel.closeFuture().addListener(f -> open.decrementAndGet());
     }
-    channel.closeFuture().addListener(f -> open.decrementAndGet());
     int idle = http2 ? limits.http2IdleSeconds() : limits.http1IdleSeconds();
     useIdleTimeout(channel, new IdleTimeout(idle, guarded::busy, () -> guarded.closeIdle(idle)));
-    if (http2) {
+    if (http2 && upgraded == null) {
       guarded.expectRequestWithin(limits.requestHeadSeconds());
     }
   }

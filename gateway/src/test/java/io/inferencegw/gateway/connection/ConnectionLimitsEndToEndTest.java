@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -247,6 +246,22 @@ class ConnectionLimitsEndToEndTest {
         assertEquals("HTTP/1.1 200 OK", next.readResponse().statusLine());
       }
       others.check(14);
+    }
+  }
+
+  @Test
+  void http2AndHttp1HeadersAndStreamsAreBounded() throws Exception {
+    try (RawHttp2 h2 = new RawHttp2(limited.port())) {
+      h2.sendPrefaceAndSettings();
+      var settings = h2.awaitSettings();
+      assertEquals(100L, settings.get(0x3), "SETTINGS_MAX_CONCURRENT_STREAMS: " + settings);
+      assertEquals(8192L, settings.get(0x6), "SETTINGS_MAX_HEADER_LIST_SIZE: " + settings);
+    }
+    try (RawHttp1 h1 = new RawHttp1(limited.port())) {
+      h1.send("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(9000)
+          + "\r\n\r\n");
+      String status = h1.readResponse().statusLine();
+      assertTrue(status.startsWith("HTTP/1.1 431"), status);
     }
   }
 

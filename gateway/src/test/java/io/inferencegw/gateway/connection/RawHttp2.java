@@ -1,11 +1,14 @@
 package io.inferencegw.gateway.connection;
 
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An HTTP/2 client at the frame level (RFC 9113) on a plain socket, for what a library client
@@ -42,6 +45,27 @@ final class RawHttp2 implements AutoCloseable {
   void sendPrefaceAndSettings() throws IOException {
     send(PREFACE);
     writeFrame(SETTINGS, 0);
+  }
+
+  /** The parameters of the server's first SETTINGS frame, by identifier. */
+  Map<Integer, Long> awaitSettings() throws IOException {
+    while (true) {
+      int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
+      int type = in.readUnsignedByte();
+      int flags = in.readUnsignedByte();
+      in.readInt();
+      byte[] payload = new byte[length];
+      in.readFully(payload);
+      if (type == SETTINGS && (flags & ACK) == 0) {
+        writeFrame(SETTINGS, ACK);
+        Map<Integer, Long> settings = new TreeMap<>();
+        DataInputStream p = new DataInputStream(new ByteArrayInputStream(payload));
+        for (int i = 0; i < length / 6; i++) {
+          settings.put(p.readUnsignedShort(), p.readInt() & 0xFFFFFFFFL);
+        }
+        return settings;
+      }
+    }
   }
 
   /** Reads frames, acknowledging the server's SETTINGS, until a GOAWAY. */

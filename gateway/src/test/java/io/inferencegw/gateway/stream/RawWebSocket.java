@@ -2,11 +2,14 @@ package io.inferencegw.gateway.stream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A WebSocket client written against RFC 6455 on a plain socket, for what a library client
@@ -15,6 +18,13 @@ import java.util.Base64;
  * reading the pongs; send text that is not UTF-8.
  */
 final class RawWebSocket implements AutoCloseable {
+
+  static final int CONTINUATION = 0x0;
+  static final int TEXT = 0x1;
+  static final int BINARY = 0x2;
+  static final int CLOSE = 0x8;
+  static final int PING = 0x9;
+  static final int PONG = 0xA;
 
   /** A frame from the server: its opcode and payload. */
   record Frame(int opcode, byte[] payload) {
@@ -66,12 +76,6 @@ final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
-  static final int TEXT = 0x1;
-  static final int CONTINUATION = 0x0;
-  static final int CLOSE = 0x8;
-  static final int PING = 0x9;
-  static final int PONG = 0xA;
-
   /** One masked frame (payload below 64 KiB), as bytes to write. */
   static byte[] frame(int opcode, boolean fin, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
@@ -99,7 +103,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Reads frames up to the server's close frame; null instead of it if the socket just ends. */
-  Frame readUntilClose(java.util.List<Frame> before) throws IOException {
+  Frame readUntilClose(List<Frame> before) throws IOException {
     try {
       while (true) {
         Frame f = readFrame();
@@ -108,7 +112,7 @@ final class RawWebSocket implements AutoCloseable {
         }
         before.add(f);
       }
-    } catch (java.io.EOFException | java.net.SocketException ended) {
+    } catch (EOFException | SocketException ended) {
       return null;
     }
   }

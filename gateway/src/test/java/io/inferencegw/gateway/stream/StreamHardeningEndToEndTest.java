@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +129,7 @@ class StreamHardeningEndToEndTest {
       for (int i = 0; i < 10; i++) {
         assertEquals(RawWebSocket.PONG, ws.readFrame().opcode());
       }
-      ws.send(RawWebSocket.frame(0x2, true, data.png(3)));
+      ws.send(RawWebSocket.frame(RawWebSocket.BINARY, true, data.png(3)));
       RawWebSocket.Frame reply = ws.readFrame();
       JsonObject json = new JsonObject(new String(reply.payload(), StandardCharsets.UTF_8));
       assertEquals("ok", json.getString("status"), json.encode());
@@ -178,7 +179,7 @@ class StreamHardeningEndToEndTest {
 
   private static byte[] bytes(String start, int... more) {
     byte[] head = start.getBytes(StandardCharsets.UTF_8);
-    byte[] all = java.util.Arrays.copyOf(head, head.length + more.length);
+    byte[] all = Arrays.copyOf(head, head.length + more.length);
     for (int i = 0; i < more.length; i++) {
       all[head.length + i] = (byte) more[i];
     }
