@@ -6,10 +6,13 @@ package io.inferencegw.gateway.config;
  * them, from using up the process's file descriptors and memory.
  *
  * @param maxConnections connections served at once on the port, over all event loops; one more
- *     gets its first request answered HTTP 503 (gRPC: UNAVAILABLE) with the reason, and is closed
- * @param requestHeadSeconds how long a new connection may stay silent before its protocol is
- *     known (HTTP/1: until its first request head is complete; HTTP/2: until the client's
- *     SETTINGS), and how long an HTTP/2 connection may then wait before its first request
+ *     gets its first request answered HTTP 503 (HTTP/2: GOAWAY REFUSED_STREAM) with the reason,
+ *     and is closed. Connections whose protocol is not known yet (no complete request head or
+ *     SETTINGS) are bounded by the same number on their own; one over it is closed at accept.
+ * @param requestHeadSeconds how long a new connection may take, from accept, until its protocol
+ *     is known (HTTP/1: its first request head is complete; HTTP/2: the client's SETTINGS),
+ *     however slowly it sends; and how long an HTTP/2 connection may then wait for its first
+ *     request
  * @param http1IdleSeconds an HTTP/1 connection with no request in progress and no bytes either
  *     way for this long is closed
  * @param http2IdleSeconds the same for an HTTP/2 connection (gRPC): it gets a GOAWAY; a stream

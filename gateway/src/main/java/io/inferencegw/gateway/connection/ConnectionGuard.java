@@ -24,10 +24,11 @@ import java.util.function.BooleanSupplier;
  * <p>Vert.x has no connection limit of its own and tells the application of a connection only
  * once its protocol is known: an HTTP/1 connection with its first complete request head (the
  * port also takes HTTP/2 without upgrade, so Vert.x waits for the head to rule out an h2c
- * upgrade), an HTTP/2 connection with the client's SETTINGS. Until then only Vert.x's own idle
- * timeout, set to the request head timeout, applies: it closes a connection that sends nothing
- * for that long. From then on the guard counts the connection and replaces that timeout with
- * its protocol's {@link IdleTimeout}.
+ * upgrade), an HTTP/2 connection with the client's SETTINGS. Until then the connection is in
+ * the hands of {@link AcceptGuard}, which bounds how many such connections there are and closes
+ * one not made known within the request head timeout (Vert.x's own idle timeout, set to the
+ * same, closes a silent one too). From then on the guard counts the connection against the
+ * limit and replaces Vert.x's idle timeout with its protocol's {@link IdleTimeout}.
  *
  * <p>Reaches the Netty channel under a Vert.x connection through Vert.x's connection base class,
  * since the public API offers no way to change a connection's idle timeout.
@@ -54,6 +55,8 @@ public final class ConnectionGuard {
 
   private final ConnectionLimits limits;
   private final AtomicInteger open = new AtomicInteger();
+  /** Accepted connections whose protocol is not known yet (see {@link AcceptGuard}). */
+  private final AtomicInteger unknown = new AtomicInteger();
   private final LongAdder refused = new LongAdder();
 
   public ConnectionGuard(ConnectionLimits limits) {
@@ -67,6 +70,11 @@ public final class ConnectionGuard {
   /** Connections being served now, over all frontends. */
   public int open() {
     return open.get();
+  }
+
+  /** Accepted connections whose protocol is not known yet. */
+  public int unknown() {
+    return unknown.get();
   }
 
   /** Connections refused because the limit was reached, since start. */
@@ -90,6 +98,8 @@ public final class ConnectionGuard {
   /** The server's connection handler: counts, refuses over the limit, and sets the timeouts. */
   public void accept(HttpConnection conn) {
     Channel channel = channel(conn);
+    guardListening(channel.parent());
+    AcceptGuard.known(channel);
     boolean http2 = channel.pipeline().get(Http2ConnectionHandler.class) != null;
     GuardedConnection upgraded = channel.attr(GUARDED).get();
     GuardedConnection guarded =
@@ -109,6 +119,18 @@ public final class ConnectionGuard {
     useIdleTimeout(channel, new IdleTimeout(idle, guarded::busy, () -> guarded.closeIdle(idle)));
     if (http2 && upgraded == null) {
       guarded.expectRequestWithin(limits.requestHeadSeconds());
+    }
+  }
+
+  /**
+   * Vert.x offers no hook where a connection is accepted, so the guard puts its
+   * {@link AcceptGuard} on the listening channel itself, reached as the parent of the first
+   * connection it is told of (the gateway makes one at start for that reason).
+   */
+  private synchronized void guardListening(Channel listening) {
+    if (listening != null && listening.pipeline().get(AcceptGuard.NAME) == null) {
+      listening.pipeline().addFirst(AcceptGuard.NAME, new AcceptGuard(
+          unknown, limits.maxConnections(), limits.requestHeadSeconds(), refused::increment));
     }
   }
 

@@ -15,6 +15,9 @@ import io.inferencegw.gateway.stream.StreamRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -185,7 +188,25 @@ public final class Gateway {
               return v;
             },
             new DeploymentOptions().setInstances(instances))
-        .map(id -> first.get().actualPort());
+        .map(id -> first.get().actualPort())
+        .compose(port -> firstConnection(vertx, port).map(port));
+  }
+
+  /**
+   * The connection guard reaches the listening socket through the first connection made known
+   * to it (see {@link ConnectionGuard}); the gateway makes that connection itself, so that the
+   * limits on connections that have not sent a request yet hold from the start.
+   */
+  private static Future<Void> firstConnection(Vertx vertx, int port) {
+    HttpClient client = vertx.createHttpClient();
+    return client.request(HttpMethod.GET, port, "localhost", "/health/live")
+        .compose(req -> req.send().compose(HttpClientResponse::body))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("could not connect to port {} to guard it: {}", port, e.toString());
+          return Future.succeededFuture();
+        })
+        .eventually(client::close);
   }
 
   public int port() {

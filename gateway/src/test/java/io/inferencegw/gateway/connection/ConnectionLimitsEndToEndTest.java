@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -123,6 +124,58 @@ class ConnectionLimitsEndToEndTest {
   }
 
   @Test
+  void aRequestHeadDribbledByteByByteIsCutAtTheHeadTimeout() throws Exception {
+    int port = timeouts.port();
+    try (Bystanders others = Bystanders.reconnecting(vertx, port, data, reference);
+        RawHttp1 slowloris = new RawHttp1(port)) {
+      slowloris.send("GET /health/live HTTP/1.1\r\nX-Slow: ");
+      // A byte every 200 ms keeps the connection from being idle; only the head timeout ends it.
+      CompletableFuture<Integer> dribble = CompletableFuture.supplyAsync(() -> {
+        int sent = 0;
+        try {
+          while (sent < 200) {
+            slowloris.send("a");
+            sent++;
+            Thread.sleep(200);
+          }
+        } catch (Exception closed) {
+          // the gateway closed the connection
+        }
+        return sent;
+      });
+      others.check(2);
+      assertTrue(slowloris.closedByServer());
+      assertTrue(dribble.get(60, TimeUnit.SECONDS) < 200, "the dribble was cut off");
+      others.check(3);
+    }
+  }
+
+  @Test
+  void connectionsThatHaveNotSentARequestAreBoundedInNumberToo() throws Exception {
+    int port = limited.port();
+    ConnectionGuard guard = limited.connections();
+    try (Bystanders others = new Bystanders(vertx, port, data, reference)) {
+      others.check(20);
+      long refusedBefore = guard.refused();
+      List<RawHttp1> silent = new ArrayList<>();
+      for (int i = 0; i < MAX_CONNECTIONS + 5; i++) {
+        silent.add(new RawHttp1(port));
+      }
+      waitUntil(() -> guard.refused() == refusedBefore + 5, "5 closed at accept");
+      assertEquals(MAX_CONNECTIONS, guard.unknown(), "the rest wait for their head timeout");
+      others.check(21); // known connections are served
+      for (RawHttp1 s : silent) {
+        s.close();
+      }
+      waitUntil(() -> guard.unknown() == 0, "the silent connections are gone");
+      try (RawHttp1 next = new RawHttp1(port)) {
+        next.send("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertEquals("HTTP/1.1 200 OK", next.readResponse().statusLine());
+      }
+    }
+  }
+
+  @Test
   void idleHttpConnectionsAreClosedTheWayTheirProtocolSaysGoodbye() throws Exception {
     int port = timeouts.port();
     try (Bystanders others = Bystanders.reconnecting(vertx, port, data, reference);
@@ -195,7 +248,7 @@ class ConnectionLimitsEndToEndTest {
     ConnectionGuard guard = limited.connections();
     try (Bystanders others = new Bystanders(vertx, port, data, reference)) {
       others.check(10); // opens the bystanders' three connections
-      assertEquals(3, guard.open());
+      waitUntil(() -> guard.open() == 3, "only the bystanders' connections are open");
       // Connections that make one request and then hold on (the idle timeout is a minute).
       List<RawHttp1> hostile = new ArrayList<>();
       for (int i = 3; i < MAX_CONNECTIONS; i++) {
