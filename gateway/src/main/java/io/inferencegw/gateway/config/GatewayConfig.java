@@ -38,7 +38,8 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int newPort) {
-    return new GatewayConfig(newPort, pluginsDir, models, management, baseDir, streams, connections);
+    return new GatewayConfig(
+        newPort, pluginsDir, models, management, baseDir, streams, connections);
   }
 
   public GatewayConfig withPluginsDir(Path dir) {
@@ -46,18 +47,22 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withModels(List<ModelConfig> newModels) {
-    return new GatewayConfig(port, pluginsDir, newModels, management, baseDir, streams, connections);
+    return new GatewayConfig(
+        port, pluginsDir, newModels, management, baseDir, streams, connections);
   }
 
   public GatewayConfig withManagement(ManagementConfig newManagement) {
-    return new GatewayConfig(port, pluginsDir, models, newManagement, baseDir, streams, connections);
+    return new GatewayConfig(
+        port, pluginsDir, models, newManagement, baseDir, streams, connections);
   }
 
   public GatewayConfig withStreams(StreamConfig newStreams) {
-    return new GatewayConfig(port, pluginsDir, models, management, baseDir, newStreams, connections);
+    return new GatewayConfig(
+        port, pluginsDir, models, management, baseDir, newStreams, connections);
   }
 
   public GatewayConfig withConnections(ConnectionLimits newConnections) {
-    return new GatewayConfig(port, pluginsDir, models, management, baseDir, streams, newConnections);
+    return new GatewayConfig(
+        port, pluginsDir, models, management, baseDir, streams, newConnections);
   }
 }

@@ -52,7 +52,8 @@ final class ControlFrameGuard extends ChannelInboundHandlerAdapter {
     if (ping && !ctx.channel().isWritable()) {
       ReferenceCountUtil.release(msg);
       closing = true;
-      LOG.info("WebSocket from {}: pings while it reads nothing; closed", ctx.channel().remoteAddress());
+      LOG.info("WebSocket from {}: pings while it reads nothing; closed",
+          ctx.channel().remoteAddress());
       ctx.close();
       return;
     }

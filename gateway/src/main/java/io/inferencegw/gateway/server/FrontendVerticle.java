@@ -72,8 +72,8 @@ public final class FrontendVerticle extends VerticleBase {
 
   /** The port, and the settings that streaming and the connection limits need. */
   private HttpServerOptions serverOptions() {
-    HttpServerOptions options =
-        new HttpServerOptions().setPort(config.port()).setHost("0.0.0.0").setHttp2ClearTextEnabled(true);
+    HttpServerOptions options = new HttpServerOptions()
+        .setPort(config.port()).setHost("0.0.0.0").setHttp2ClearTextEnabled(true);
     return connections.configure(StreamRoutes.configure(options, streams));
   }
 
