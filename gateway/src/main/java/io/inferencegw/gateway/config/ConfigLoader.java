@@ -37,8 +37,12 @@ public final class ConfigLoader {
   public static final String BUNDLED_REPOSITORY = "models";
 
   private static final Set<String> TOP_KEYS =
-      Set.of("port", "plugins", "model_repository", "models", "management", "streams");
+      Set.of("port", "plugins", "model_repository", "models", "management", "streams",
+          "connections");
   private static final Set<String> STREAM_KEYS = Set.of("max_message_bytes", "max_queued_frames");
+  private static final Set<String> CONNECTION_KEYS =
+      Set.of("max_connections", "request_head_timeout_seconds", "http1_idle_timeout_seconds",
+          "http2_idle_timeout_seconds", "websocket_idle_timeout_seconds");
   private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
       Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching",
@@ -130,7 +134,7 @@ public final class ConfigLoader {
     }
     try {
       return new GatewayConfig(port, plugins, models, parseManagement(root, source),
-          repositoryRoot, parseStreams(root, source));
+          repositoryRoot, parseStreams(root, source), parseConnections(root, source));
     } catch (ConfigException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }
@@ -149,6 +153,28 @@ public final class ConfigLoader {
             StreamConfig.MAX_MESSAGE_BYTES, where),
         intValue(s, "max_queued_frames", StreamConfig.DEFAULT.maxQueuedFrames(),
             StreamConfig.MAX_QUEUED_FRAMES, where));
+  }
+
+  /** The optional {@code connections:} section: limits of client connections to the port. */
+  private static ConnectionLimits parseConnections(Map<String, Object> root, String source) {
+    if (!root.containsKey("connections")) {
+      return ConnectionLimits.DEFAULT;
+    }
+    String where = source + ": connections";
+    Map<String, Object> c = asMap(root.get("connections"), where);
+    checkKeys(c, CONNECTION_KEYS, where);
+    ConnectionLimits d = ConnectionLimits.DEFAULT;
+    return new ConnectionLimits(
+        intValue(c, "max_connections", d.maxConnections(), ConnectionLimits.MAX_CONNECTIONS,
+            where),
+        intValue(c, "request_head_timeout_seconds", d.requestHeadSeconds(),
+            ConnectionLimits.REQUEST_HEAD_SECONDS, where),
+        intValue(c, "http1_idle_timeout_seconds", d.http1IdleSeconds(),
+            ConnectionLimits.HTTP1_IDLE_SECONDS, where),
+        intValue(c, "http2_idle_timeout_seconds", d.http2IdleSeconds(),
+            ConnectionLimits.HTTP2_IDLE_SECONDS, where),
+        intValue(c, "websocket_idle_timeout_seconds", d.webSocketIdleSeconds(),
+            ConnectionLimits.WEBSOCKET_IDLE_SECONDS, where));
   }
 
   private static ManagementConfig parseManagement(Map<String, Object> root, String source) {

@@ -14,19 +14,21 @@ import java.util.List;
  *     file or a management call names is resolved inside it, and nothing outside it is opened
  *     (see {@link ModelRepository})
  * @param streams limits of WebSocket frame streams
+ * @param connections limits of client connections to the port
  */
 public record GatewayConfig(
     int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management,
-    Path modelRepository, StreamConfig streams) {
+    Path modelRepository, StreamConfig streams, ConnectionLimits connections) {
 
   /** Any port, 0 meaning a free one chosen at start (tests use it). */
   public static final ConfigRange PORT = new ConfigRange("port", 0, 65_535);
 
-  /** A config with the default stream limits. */
+  /** A config with the default stream and connection limits. */
   public GatewayConfig(
       int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management,
       Path modelRepository) {
-    this(port, pluginsDir, models, management, modelRepository, StreamConfig.DEFAULT);
+    this(port, pluginsDir, models, management, modelRepository, StreamConfig.DEFAULT,
+        ConnectionLimits.DEFAULT);
   }
 
   public GatewayConfig {
@@ -40,23 +42,27 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int newPort) {
-    return new GatewayConfig(newPort, pluginsDir, models, management, modelRepository, streams);
+    return new GatewayConfig(
+        newPort, pluginsDir, models, management, modelRepository, streams, connections);
   }
 
   public GatewayConfig withPluginsDir(Path dir) {
-    return new GatewayConfig(port, dir, models, management, modelRepository, streams);
+    return new GatewayConfig(
+        port, dir, models, management, modelRepository, streams, connections);
   }
 
   public GatewayConfig withModels(List<ModelConfig> newModels) {
-    return new GatewayConfig(port, pluginsDir, newModels, management, modelRepository, streams);
+    return new GatewayConfig(
+        port, pluginsDir, newModels, management, modelRepository, streams, connections);
   }
 
   public GatewayConfig withManagement(ManagementConfig newManagement) {
-    return new GatewayConfig(port, pluginsDir, models, newManagement, modelRepository, streams);
+    return new GatewayConfig(
+        port, pluginsDir, models, newManagement, modelRepository, streams, connections);
   }
 
   public GatewayConfig withModelRepository(Path root) {
-    return new GatewayConfig(port, pluginsDir, models, management, root, streams);
+    return new GatewayConfig(port, pluginsDir, models, management, root, streams, connections);
   }
 
   /** The repository that management calls resolve file names in. */
@@ -65,6 +71,12 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withStreams(StreamConfig newStreams) {
-    return new GatewayConfig(port, pluginsDir, models, management, modelRepository, newStreams);
+    return new GatewayConfig(
+        port, pluginsDir, models, management, modelRepository, newStreams, connections);
+  }
+
+  public GatewayConfig withConnections(ConnectionLimits newConnections) {
+    return new GatewayConfig(
+        port, pluginsDir, models, management, modelRepository, streams, newConnections);
   }
 }

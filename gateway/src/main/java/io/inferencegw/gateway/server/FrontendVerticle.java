@@ -1,6 +1,7 @@
 package io.inferencegw.gateway.server;
 
 import io.inferencegw.gateway.config.GatewayConfig;
+import io.inferencegw.gateway.connection.ConnectionGuard;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ClassifierEndpoint;
 import io.inferencegw.gateway.grpc.ingress.GrpcIngress;
@@ -31,20 +32,24 @@ public final class FrontendVerticle extends VerticleBase {
   private final InputLimits limits;
   private final StreamRegistry streams;
   private final Readiness readiness;
+  private final ConnectionGuard connections;
   private HttpServer server;
 
   /**
    * @param streams the WebSocket frame streams of the gateway, shared by all frontends
    * @param readiness the gateway's readiness, shared by all frontends
+   * @param connections the connection limits of the port, shared by all frontends
    */
   FrontendVerticle(GatewayConfig config, ModelManager models, PluginRegistry plugins,
-      InputLimits limits, StreamRegistry streams, Readiness readiness) {
+      InputLimits limits, StreamRegistry streams, Readiness readiness,
+      ConnectionGuard connections) {
     this.config = config;
     this.models = models;
     this.plugins = plugins;
     this.limits = limits;
     this.streams = streams;
     this.readiness = readiness;
+    this.connections = connections;
   }
 
   @Override
@@ -63,13 +68,10 @@ public final class FrontendVerticle extends VerticleBase {
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
     // WebSocket frame streams, GET /v1/models, GET /v1/streams and the /demo/ page.
     new StreamRoutes(vertx, models, limits, streams).mount(router);
-    server =
-        vertx.createHttpServer(
-            StreamRoutes.configure(
-                new HttpServerOptions().setPort(config.port()).setHost("0.0.0.0").setHttp2ClearTextEnabled(true),
-                streams));
+    server = vertx.createHttpServer(serverOptions());
     return server
-        .requestHandler(req -> (isGrpc(req) ? grpc : router).handle(req))
+        .connectionHandler(connections::accept)
+        .requestHandler(connections.guard(req -> (isGrpc(req) ? grpc : router).handle(req)))
         .listen();
   }
 
@@ -81,6 +83,13 @@ public final class FrontendVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(readiness.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The port, and the settings that streaming and the connection limits need. */
+  private HttpServerOptions serverOptions() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setPort(config.port()).setHost("0.0.0.0").setHttp2ClearTextEnabled(true);
+    return connections.configure(StreamRoutes.configure(options, streams));
   }
 
   private static boolean isGrpc(HttpServerRequest req) {

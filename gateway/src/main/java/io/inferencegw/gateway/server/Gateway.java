@@ -2,6 +2,7 @@ package io.inferencegw.gateway.server;
 
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
+import io.inferencegw.gateway.connection.ConnectionGuard;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.registry.HotReloader;
 import io.inferencegw.gateway.registry.LoadedPlugin;
@@ -14,6 +15,9 @@ import io.inferencegw.gateway.stream.StreamRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -45,12 +49,15 @@ public final class Gateway {
   private final HotReloader reloader;
   private final PluginDirectoryWatcher watcher;
   private final Readiness readiness;
+  private final ConnectionGuard connections;
   private final String frontends;
   private final int port;
 
   private Gateway(Vertx vertx, PluginRegistry plugins, ModelManager models, HotReloader reloader,
-      PluginDirectoryWatcher watcher, Readiness readiness, String frontends, int port) {
+      PluginDirectoryWatcher watcher, Readiness readiness, ConnectionGuard connections,
+      String frontends, int port) {
     this.vertx = vertx;
+    this.connections = connections;
     this.plugins = plugins;
     this.models = models;
     this.reloader = reloader;
@@ -76,16 +83,17 @@ public final class Gateway {
     HotReloader reloader = new HotReloader(vertx, plugins, loader, models);
     AtomicReference<Set<Path>> loadedJars = new AtomicReference<>(Set.of());
     Readiness readiness = new Readiness(models);
+    ConnectionGuard connections = new ConnectionGuard(config.connections()); // all frontends'
     return vertx
         .executeBlocking(() -> {
           loadedJars.set(loadPluginDirectory(config.pluginsDir(), loader, plugins));
           return null;
         })
         .compose(v -> loadAll(models, plugins, config.models()))
-        .compose(v -> listen(vertx, config, models, plugins, readiness, limits))
+        .compose(v -> listen(vertx, config, models, plugins, readiness, limits, connections))
         .map(listening -> {
           PluginDirectoryWatcher watcher = watch(config.pluginsDir(), reloader, loadedJars.get());
-          return new Gateway(vertx, plugins, models, reloader, watcher, readiness,
+          return new Gateway(vertx, plugins, models, reloader, watcher, readiness, connections,
               listening.deployment(), listening.port());
         })
         .onSuccess(g -> LOG.info("gateway listening on port {}", g.port()))
@@ -176,7 +184,8 @@ public final class Gateway {
   private record Listening(String deployment, int port) {}
 
   private static Future<Listening> listen(Vertx vertx, GatewayConfig config, ModelManager models,
-      PluginRegistry plugins, Readiness readiness, InputLimits limits) {
+      PluginRegistry plugins, Readiness readiness, InputLimits limits,
+      ConnectionGuard connections) {
     // A fixed port is shared by one frontend per event loop; port 0 means "any free port",
     // which only one server can take, so then one frontend serves.
     int instances = config.port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -186,12 +195,31 @@ public final class Gateway {
         .deployVerticle(
             () -> {
               FrontendVerticle v =
-                  new FrontendVerticle(config, models, plugins, limits, streams, readiness);
+                  new FrontendVerticle(config, models, plugins, limits, streams, readiness,
+                      connections);
               first.compareAndSet(null, v);
               return v;
             },
             new DeploymentOptions().setInstances(instances))
-        .map(id -> new Listening(id, first.get().actualPort()));
+        .map(id -> new Listening(id, first.get().actualPort()))
+        .compose(listening -> firstConnection(vertx, listening.port()).map(listening));
+  }
+
+  /**
+   * The connection guard reaches the listening socket through the first connection made known
+   * to it (see {@link ConnectionGuard}); the gateway makes that connection itself, so that the
+   * limits on connections that have not sent a request yet hold from the start.
+   */
+  private static Future<Void> firstConnection(Vertx vertx, int port) {
+    HttpClient client = vertx.createHttpClient();
+    return client.request(HttpMethod.GET, port, "localhost", "/health/live")
+        .compose(req -> req.send().compose(HttpClientResponse::body))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("could not connect to port {} to guard it: {}", port, e.toString());
+          return Future.succeededFuture();
+        })
+        .eventually(client::close);
   }
 
   public int port() {
@@ -204,6 +232,11 @@ public final class Gateway {
 
   public PluginRegistry plugins() {
     return plugins;
+  }
+
+  /** The connection limits of the port, and how many connections it serves now. */
+  public ConnectionGuard connections() {
+    return connections;
   }
 
   public HotReloader reloader() {

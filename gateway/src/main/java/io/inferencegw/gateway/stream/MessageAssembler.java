@@ -2,6 +2,9 @@ package io.inferencegw.gateway.stream;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,6 +28,12 @@ final class MessageAssembler {
 
   /** A complete text message within the limit. */
   record Text(String text) implements Message {}
+
+  /**
+   * A text message within the limit whose bytes are not UTF-8; the socket must be failed (RFC
+   * 6455 section 8.1).
+   */
+  record InvalidText() implements Message {}
 
   /** A message that exceeded its limit; its content was dropped. */
   record Oversized(boolean text, long bytes, int limit) implements Message {}
@@ -79,7 +88,24 @@ final class MessageAssembler {
     byte[] bytes = parts == null ? (firstPart == null ? new byte[0] : firstPart) : parts.getBytes();
     parts = null;
     firstPart = null;
-    return text ? new Text(new String(bytes, StandardCharsets.UTF_8)) : new Binary(bytes);
+    return text ? decodeText(bytes) : new Binary(bytes);
+  }
+
+  /**
+   * Strict UTF-8: the whole message is decoded at once, so a character split across frames is
+   * accepted and a sequence broken across frames is not. ({@code new String} would silently
+   * turn bad bytes into replacement characters.)
+   */
+  private static Message decodeText(byte[] bytes) {
+    try {
+      return new Text(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString());
+    } catch (CharacterCodingException e) {
+      return new InvalidText();
+    }
   }
 
   /** Most messages are one frame: keep its bytes as they are and copy only for a second part. */

@@ -94,7 +94,8 @@ public final class StreamRoutes {
     }
     ctx.request()
         .toWebSocket()
-        .onSuccess(ws -> StreamSession.serve(ws, vertx, model, params, models, limits, streams))
+        .onSuccess(ws -> StreamSession.serve(
+            ws, ctx.request().connection(), vertx, model, params, models, limits, streams))
         .onFailure(e -> LOG.debug("WebSocket handshake for {} failed: {}", model, e.toString()));
   }
 

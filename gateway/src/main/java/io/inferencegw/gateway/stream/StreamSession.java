@@ -3,6 +3,7 @@ package io.inferencegw.gateway.stream;
 import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.InferenceResult;
 import io.inferencegw.gateway.config.StreamConfig;
+import io.inferencegw.gateway.connection.ConnectionGuard;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import java.util.LinkedHashSet;
@@ -101,15 +103,26 @@ final class StreamSession {
     this.replies = new ReplySequencer(this::send);
   }
 
-  /** Serves an accepted socket; call on its event loop right after the handshake. */
-  static void serve(ServerWebSocket ws, Vertx vertx, String modelName, StreamParams params,
-      ModelManager models, InputLimits limits, StreamRegistry registry) {
+  /**
+   * Serves an accepted socket; call on its event loop right after the handshake.
+   *
+   * @param connection the connection of the socket's upgrade request, whose limits switch to
+   *     the WebSocket's
+   */
+  static void serve(ServerWebSocket ws, HttpConnection connection, Vertx vertx, String modelName,
+      StreamParams params, ModelManager models, InputLimits limits, StreamRegistry registry) {
     StreamSession session =
         new StreamSession(ws, vertx, modelName, params, models, limits, registry);
     ws.frameHandler(session::onFrame);
     ws.closeHandler(v -> session.onClose());
     ws.exceptionHandler(session::onException);
     ws.drainHandler(v -> session.updateFlow());
+    ConnectionGuard.webSocketOpened(connection, ws, session::computing);
+  }
+
+  /** Frames are being computed or wait for a retry: the socket is not idle, whatever its bytes. */
+  private boolean computing() {
+    return !inFlight.isEmpty();
   }
 
   private void onFrame(WebSocketFrame frame) {
@@ -123,6 +136,12 @@ final class StreamSession {
       onControl(text.text());
     } else if (message instanceof MessageAssembler.Oversized oversized) {
       onOversized(oversized);
+    } else if (message instanceof MessageAssembler.InvalidText) {
+      // RFC 6455 8.1: text that is not UTF-8 fails the connection, with 1007.
+      ws.close((short) WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(),
+          "text message is not valid UTF-8");
+      onClose();
+      return;
     }
     updateFlow();
   }

@@ -2,18 +2,29 @@ package io.inferencegw.gateway.stream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A WebSocket client written against RFC 6455 on a plain socket, for what a library client
  * cannot do: announce a frame larger than the gateway's hard cap without sending it all, so that
- * the gateway's close frame can be read without a race against a TCP reset.
+ * the gateway's close frame can be read without a race against a TCP reset; send pings without
+ * reading the pongs; send text that is not UTF-8.
  */
 final class RawWebSocket implements AutoCloseable {
+
+  static final int CONTINUATION = 0x0;
+  static final int TEXT = 0x1;
+  static final int BINARY = 0x2;
+  static final int CLOSE = 0x8;
+  static final int PING = 0x9;
+  static final int PONG = 0xA;
 
   /** A frame from the server: its opcode and payload. */
   record Frame(int opcode, byte[] payload) {
@@ -63,6 +74,47 @@ final class RawWebSocket implements AutoCloseable {
     frame.write(new byte[sent]);
     out.write(frame.toByteArray());
     out.flush();
+  }
+
+  /** One masked frame (payload below 64 KiB), as bytes to write. */
+  static byte[] frame(int opcode, boolean fin, byte[] payload) {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write((fin ? 0x80 : 0) | opcode);
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length & 0xFF);
+    }
+    frame.write(new byte[4], 0, 4); // a zero mask leaves the payload as is
+    frame.write(payload, 0, payload.length);
+    return frame.toByteArray();
+  }
+
+  /** Writes frames (see {@link #frame}) in one go. */
+  void send(byte[]... frames) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (byte[] f : frames) {
+      all.write(f);
+    }
+    out.write(all.toByteArray());
+    out.flush();
+  }
+
+  /** Reads frames up to the server's close frame; null instead of it if the socket just ends. */
+  Frame readUntilClose(List<Frame> before) throws IOException {
+    try {
+      while (true) {
+        Frame f = readFrame();
+        if (f.opcode() == CLOSE) {
+          return f;
+        }
+        before.add(f);
+      }
+    } catch (EOFException | SocketException ended) {
+      return null;
+    }
   }
 
   Frame readFrame() throws IOException {
