@@ -24,13 +24,7 @@ public record ConnectionLimits(
     int maxConnections, int requestHeadSeconds, int http1IdleSeconds, int http2IdleSeconds,
     int webSocketIdleSeconds) {
 
-  /**
-   * 10,000 connections stays well below a typical container's file-descriptor limit while
-   * serving far more clients than one gateway computes for; the head timeout is shorter than
-   * nginx's 60 s since every client here is a program; idle timeouts follow nginx's keepalive
-   * (75 s) for HTTP/1 and give gRPC channels and video streams five minutes.
-   */
-  public static final ConnectionLimits DEFAULT = new ConnectionLimits(10_000, 30, 75, 300, 300);
+  // The ranges come before DEFAULT: its construction checks against them.
 
   /** A day: longer timeouts are a mistake rather than a choice. */
   private static final int MAX_SECONDS = 86_400;
@@ -45,6 +39,14 @@ public record ConnectionLimits(
       new ConfigRange("connections.http2_idle_timeout_seconds", 1, MAX_SECONDS);
   public static final ConfigRange WEBSOCKET_IDLE_SECONDS =
       new ConfigRange("connections.websocket_idle_timeout_seconds", 1, MAX_SECONDS);
+
+  /**
+   * 10,000 connections stays well below a typical container's file-descriptor limit while
+   * serving far more clients than one gateway computes for; the head timeout is shorter than
+   * nginx's 60 s since every client here is a program; idle timeouts follow nginx's keepalive
+   * (75 s) for HTTP/1 and give gRPC channels and video streams five minutes.
+   */
+  public static final ConnectionLimits DEFAULT = new ConnectionLimits(10_000, 30, 75, 300, 300);
 
   public ConnectionLimits {
     MAX_CONNECTIONS.check(maxConnections);
