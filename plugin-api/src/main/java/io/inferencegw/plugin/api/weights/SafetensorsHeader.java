@@ -1,5 +1,6 @@
 package io.inferencegw.plugin.api.weights;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -34,6 +35,9 @@ final class SafetensorsHeader {
   static final int PREFIX_BYTES = 8;
 
   static final String METADATA_KEY = "__metadata__";
+
+  /** Longest header string (a name, a dtype, a value) that a message quotes in full. */
+  static final int MAX_QUOTED_CHARS = 64;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -87,8 +91,10 @@ final class SafetensorsHeader {
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new SafetensorsFormatException(
-          source, "header is not valid JSON: " + e.getOriginalMessage(), e);
+      // Jackson's message quotes the offending input, which in a file that is not a
+      // safetensors file can be anything: say only where the JSON breaks. The exception is not
+      // kept as the cause either, as logs print causes.
+      throw new SafetensorsFormatException(source, "header is not valid JSON" + at(e));
     }
     if (root == null || !root.isObject()) {
       throw new SafetensorsFormatException(source, "header is not a JSON object");
@@ -105,6 +111,25 @@ final class SafetensorsHeader {
     }
     checkCoverage(entries, dataSize, source);
     return new SafetensorsHeader(entries, metadata);
+  }
+
+  private static String at(JsonProcessingException e) {
+    JsonLocation where = e.getLocation();
+    return where == null
+        ? ""
+        : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+  }
+
+  /**
+   * A string of the header (a tensor name, a dtype, a JSON value) for a message: quoted, and cut
+   * short, as a header may hold megabytes of text and a message should stay one readable line.
+   */
+  static String quote(String text) {
+    if (text.codePointCount(0, text.length()) <= MAX_QUOTED_CHARS) {
+      return "'" + text + "'";
+    }
+    return "'" + text.substring(0, text.offsetByCodePoints(0, MAX_QUOTED_CHARS)) + "...' ("
+        + text.length() + " chars)";
   }
 
   private static String decodeUtf8(ByteBuffer json, String source)
@@ -130,7 +155,7 @@ final class SafetensorsHeader {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
         throw new SafetensorsFormatException(
-            source, METADATA_KEY + " value of '" + e.getKey() + "' is not a string");
+            source, METADATA_KEY + " value of " + quote(e.getKey()) + " is not a string");
       }
       out.put(e.getKey(), e.getValue().textValue());
     }
@@ -138,7 +163,7 @@ final class SafetensorsHeader {
 
   private static TensorInfo readEntry(String name, JsonNode node, long dataSize, String source)
       throws SafetensorsFormatException {
-    String where = "tensor '" + name + "'";
+    String where = "tensor " + quote(name);
     if (!node.isObject()) {
       throw new SafetensorsFormatException(source, where + " is not a JSON object");
     }
@@ -151,9 +176,9 @@ final class SafetensorsHeader {
       throw new SafetensorsFormatException(
           source,
           where
-              + " has unknown or unsupported dtype '"
-              + dtypeNode.textValue()
-              + "' (supported: "
+              + " has unknown or unsupported dtype "
+              + quote(dtypeNode.textValue())
+              + " (supported: "
               + SafetensorsDtype.supportedNames()
               + ")");
     }
@@ -219,7 +244,7 @@ final class SafetensorsHeader {
       JsonNode v = node.get(i);
       if (!v.isIntegralNumber() || !v.canConvertToLong()) {
         throw new SafetensorsFormatException(
-            source, what + " holds a value that is not a 64-bit integer: " + v);
+            source, what + " holds a value that is not a 64-bit integer: " + quote(v.toString()));
       }
       out[i] = v.longValue();
       if (out[i] < 0) {
@@ -245,13 +270,13 @@ final class SafetensorsHeader {
       if (t.dataBegin() < next) {
         throw new SafetensorsFormatException(
             source,
-            "data of tensor '"
-                + t.name()
-                + "' "
+            "data of tensor "
+                + quote(t.name())
+                + " "
                 + range(t)
-                + " overlaps tensor '"
-                + previous.name()
-                + "' "
+                + " overlaps tensor "
+                + quote(previous.name())
+                + " "
                 + range(previous));
       }
       if (t.dataBegin() > next) {
@@ -261,9 +286,9 @@ final class SafetensorsHeader {
                 + next
                 + ", "
                 + t.dataBegin()
-                + ") before tensor '"
-                + t.name()
-                + "' belong to no tensor (the data must be contiguous)");
+                + ") before tensor "
+                + quote(t.name())
+                + " belong to no tensor (the data must be contiguous)");
       }
       next = t.dataEnd();
       previous = t;
