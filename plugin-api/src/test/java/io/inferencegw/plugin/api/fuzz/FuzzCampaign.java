@@ -74,14 +74,22 @@ public final class FuzzCampaign {
    * @param maxAllocatedBytes the most bytes one check may allocate on the heap
    */
   public FuzzCampaign(String name, String extension, long defaultCases, long maxAllocatedBytes) {
+    this(name, extension, Long.getLong("fuzz.seed", 1), Long.getLong("fuzz.first", 0),
+        Long.getLong("fuzz.cases", defaultCases), Long.getLong("fuzz.timeoutSeconds", 20),
+        maxAllocatedBytes, Path.of(System.getProperty("fuzz.failures", "target/fuzz-failures")));
+  }
+
+  /** A campaign that ignores the system properties (for the harness's own test). */
+  FuzzCampaign(String name, String extension, long seed, long first, long cases,
+      long timeoutSeconds, long maxAllocatedBytes, Path failureDir) {
     this.name = name;
     this.extension = extension;
-    this.seed = Long.getLong("fuzz.seed", 1);
-    this.first = Long.getLong("fuzz.first", 0);
-    this.cases = Long.getLong("fuzz.cases", defaultCases);
-    this.timeoutSeconds = Long.getLong("fuzz.timeoutSeconds", 20);
+    this.seed = seed;
+    this.first = first;
+    this.cases = cases;
+    this.timeoutSeconds = timeoutSeconds;
     this.maxAllocatedBytes = maxAllocatedBytes;
-    this.failureDir = Path.of(System.getProperty("fuzz.failures", "target/fuzz-failures"));
+    this.failureDir = failureDir;
   }
 
   /** The random source of one case: a function of (seed, index) alone. */
