@@ -281,6 +281,21 @@ class ClassifyEndToEndTest {
     assertStillServes(28);
   }
 
+  @Test
+  void bmpWithAZeroColourMaskIsClassified() throws Exception {
+    // A 16-bit BI_BITFIELDS BMP whose red mask is 0 (red has no bits) is odd but decodable:
+    // it gets an answer, not INTERNAL from a division by the empty component's range.
+    ByteArrayOutputStream bmp = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(28, 28, BufferedImage.TYPE_USHORT_565_RGB), "bmp", bmp);
+    byte[] noRed = bmp.toByteArray();
+    ByteBuffer.wrap(noRed).order(ByteOrder.LITTLE_ENDIAN).putInt(54, 0);
+
+    ClassifyResponse r = call(withImage(noRed));
+
+    assertEquals(5, r.getPredictionsCount());
+    assertStillServes(29);
+  }
+
   private static ClassifyRequest withImage(byte[] bytes) {
     return ClassifyRequest.newBuilder().setModel("fashion-lenet").setImage(ByteString.copyFrom(bytes)).build();
   }

@@ -362,6 +362,34 @@ class ImageDecoderTest {
         () -> decoder.decode(embedding));
   }
 
+  @Test
+  void bmpWithAZeroColourMaskReadsThatColourAsZero() {
+    // A 16-bit BI_BITFIELDS BMP (5-6-5) whose red mask is 0: red has no bits, so it is 0
+    // everywhere, and green and blue are decoded as before.
+    BufferedImage image = new BufferedImage(6, 4, BufferedImage.TYPE_USHORT_565_RGB);
+    Random random = new Random(9);
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 6; x++) {
+        image.setRGB(x, y, random.nextInt());
+      }
+    }
+    byte[] bmp = TestImages.encode(image, "bmp");
+    ByteBuffer header = ByteBuffer.wrap(bmp).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(3, header.getInt(30), "BI_BITFIELDS");
+    assertEquals(0xF800, header.getInt(54), "red mask");
+    DecodedImage original = decoder.decode(bmp);
+    header.putInt(54, 0);
+
+    DecodedImage noRed = decoder.decode(bmp);
+
+    assertEquals(3, noRed.channels());
+    byte[] expected = original.pixels().clone();
+    for (int i = 0; i < expected.length; i += 3) {
+      expected[i] = 0;
+    }
+    assertArrayEquals(expected, noRed.pixels());
+  }
+
   // ---- raw pixels ----
 
   @Test
