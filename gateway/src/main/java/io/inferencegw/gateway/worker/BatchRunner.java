@@ -92,6 +92,14 @@ public final class BatchRunner implements AutoCloseable {
         request.fail(e);
       } catch (RuntimeException e) {
         request.fail(ErrorCode.INVALID_ARGUMENT, "input could not be read: " + e.getMessage());
+      } catch (OutOfMemoryError | StackOverflowError e) {
+        // Preparing one input is work on that request's bytes alone: a decoding library that
+        // allocates what a malformed header claims, or recurses on it, fails only that request
+        // (its memory is garbage again once the attempt is dropped). Left to propagate, the
+        // error would end the worker's poll loop, leaving this batch and every later request
+        // of the model without an answer.
+        LOG.error("model {}: preparing an input failed", model, e);
+        request.fail(ErrorCode.INTERNAL, "input could not be prepared: " + e);
       }
     }
     if (ready.isEmpty()) {
