@@ -19,6 +19,10 @@ import java.util.Optional;
  */
 record ImageHeader(long width, long height) {
 
+  /** BMP compression values whose pixel data is a whole embedded JPEG or PNG file. */
+  private static final long BMP_EMBEDDED_JPEG = 4;
+  private static final long BMP_EMBEDDED_PNG = 5;
+
   /** The declared size, or empty when the header is too short or malformed to tell. */
   static Optional<ImageHeader> read(ImageFormat format, byte[] data) {
     return switch (format) {
@@ -27,10 +31,6 @@ record ImageHeader(long width, long height) {
       case JPEG -> jpeg(data);
     };
   }
-
-  /** BMP compression values whose pixel data is a whole embedded JPEG or PNG file. */
-  private static final long BMP_EMBEDDED_JPEG = 4;
-  private static final long BMP_EMBEDDED_PNG = 5;
 
   /**
    * Why the bytes must not reach the ImageIO reader at all, if a header field says so.

@@ -125,11 +125,12 @@ final class SafetensorsHeader {
    * short, as a header may hold megabytes of text and a message should stay one readable line.
    */
   static String quote(String text) {
-    if (text.codePointCount(0, text.length()) <= MAX_QUOTED_CHARS) {
+    int chars = text.codePointCount(0, text.length());
+    if (chars <= MAX_QUOTED_CHARS) {
       return "'" + text + "'";
     }
     return "'" + text.substring(0, text.offsetByCodePoints(0, MAX_QUOTED_CHARS)) + "...' ("
-        + text.length() + " chars)";
+        + chars + " chars)";
   }
 
   private static String decodeUtf8(ByteBuffer json, String source)

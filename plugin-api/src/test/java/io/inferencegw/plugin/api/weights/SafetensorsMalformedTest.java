@@ -129,6 +129,12 @@ class SafetensorsMalformedTest {
   }
 
   @Test
+  void deeplyNestedHeaderIsBadJsonNotAStackOverflow() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertRejected(file("{\"a\":" + deep + "}", 0), "not valid JSON");
+  }
+
+  @Test
   void longHeaderStringsAreCutShortInMessages() {
     String dtype = "y".repeat(5000);
     SafetensorsFormatException e = assertRejected(
