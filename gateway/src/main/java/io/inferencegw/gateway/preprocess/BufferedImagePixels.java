@@ -188,8 +188,15 @@ final class BufferedImagePixels {
     return new DecodedImage(w, h, 3, out);
   }
 
-  /** A sample of {@code bits} bits as 8 bits: high byte when wider, stretched when narrower. */
+  /**
+   * A sample of {@code bits} bits as 8 bits: high byte when wider, stretched when narrower.
+   * A component of 0 bits (a BMP whose colour mask for it is 0) holds no information and reads
+   * as 0.
+   */
   static int to8Bits(int sample, int bits) {
+    if (bits == 0) {
+      return 0;
+    }
     if (bits == 8) {
       return sample & 0xFF;
     }

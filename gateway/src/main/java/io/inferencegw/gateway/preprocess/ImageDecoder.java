@@ -118,6 +118,9 @@ public final class ImageDecoder {
     }
     ImageFormat format = ImageFormat.sniff(encoded).orElseThrow(() -> GatewayException.invalid(
         "image format not recognised (expected JPEG, PNG or BMP)"));
+    ImageHeader.unsupported(format, encoded).ifPresent(reason -> {
+      throw GatewayException.invalid(reason);
+    });
     ImageHeader.read(format, encoded).ifPresent(h -> checkSize(h.width(), h.height()));
     BufferedImage image = read(format, encoded);
     return BufferedImagePixels.copyOf(image);

@@ -11,12 +11,17 @@ import java.util.Optional;
  * error reading PNG header!", a 65520-pixel-wide JPEG "Maximum supported image dimension is
  * 65500 pixels"). Reading the few header fields here gives precise errors for zero sizes and
  * over-limit sizes first; the reader's own size is still checked afterwards, so a header this
- * class cannot parse is never a way around the pixel limit.
+ * class cannot parse is never a way around the pixel limit. The same first bytes also tell
+ * when a file uses a feature whose JDK reader would get around the limits ({@link #unsupported}).
  *
  * @param width declared width (may be zero; BMP's top-down negative height is made positive)
  * @param height declared height
  */
 record ImageHeader(long width, long height) {
+
+  /** BMP compression values whose pixel data is a whole embedded JPEG or PNG file. */
+  private static final long BMP_EMBEDDED_JPEG = 4;
+  private static final long BMP_EMBEDDED_PNG = 5;
 
   /** The declared size, or empty when the header is too short or malformed to tell. */
   static Optional<ImageHeader> read(ImageFormat format, byte[] data) {
@@ -25,6 +30,26 @@ record ImageHeader(long width, long height) {
       case BMP -> bmp(data);
       case JPEG -> jpeg(data);
     };
+  }
+
+  /**
+   * Why the bytes must not reach the ImageIO reader at all, if a header field says so.
+   *
+   * <p>A BMP whose pixel data is an embedded JPEG or PNG (compression 4 or 5) is refused: the
+   * JDK reader allocates the size its header declares for the embedded file before reading a
+   * byte of it (up to 2 GiB, or an OutOfMemoryError), and then decodes the embedded image at
+   * its own size, which no check of the BMP header bounds. PIL refuses these files too.
+   */
+  static Optional<String> unsupported(ImageFormat format, byte[] data) {
+    if (format == ImageFormat.BMP && data.length >= 34 && u32le(data, 14) >= 40) {
+      long compression = u32le(data, 30);
+      if (compression == BMP_EMBEDDED_JPEG || compression == BMP_EMBEDDED_PNG) {
+        String embedded = compression == BMP_EMBEDDED_JPEG ? "JPEG" : "PNG";
+        return Optional.of("BMP with embedded " + embedded + " data (compression " + compression
+            + ") is not supported");
+      }
+    }
+    return Optional.empty();
   }
 
   /** PNG: the IHDR chunk must come first; width and height are big-endian uint32. */

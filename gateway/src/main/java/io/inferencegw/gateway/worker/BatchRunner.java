@@ -107,7 +107,10 @@ public final class BatchRunner implements AutoCloseable {
       float[] prepared = request.preparedInput();
       return new Entry(request, prepared != null
           ? ModelInputPreparer.prepared(prepared) : inputs.prepare(request.input()));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      // Preparing one input is work on that request's bytes alone: a decoding library that
+      // allocates what a malformed header claims, or recurses on it, fails only that request
+      // (its memory is garbage again once the attempt is dropped).
       failSample(request, e);
       return null;
     }
@@ -117,7 +120,7 @@ public final class BatchRunner implements AutoCloseable {
    * Answers a request whose own input failed: the client's fault when the failure says so (a
    * {@link GatewayException}), ours otherwise.
    */
-  private void failSample(InferenceRequest request, RuntimeException e) {
+  private void failSample(InferenceRequest request, Throwable e) {
     if (e instanceof GatewayException g) {
       request.fail(g);
       return;
@@ -134,7 +137,8 @@ public final class BatchRunner implements AutoCloseable {
     }
     try {
       forward(entries, startNanos);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      // An out-of-memory batch is split like a failing one: its halves may well fit.
       if (entries.size() == 1) {
         LOG.error("model {} failed on a request", model, e);
         entries.get(0).request().fail(new GatewayException(
@@ -177,7 +181,7 @@ public final class BatchRunner implements AutoCloseable {
           e.sample().writeInto(batch.select(0, i));
           rows.add((long) i);
           ready.add(e.request());
-        } catch (RuntimeException failure) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError failure) {
           failSample(e.request(), failure);
         }
       }

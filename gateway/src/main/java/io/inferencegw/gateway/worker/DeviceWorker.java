@@ -75,7 +75,9 @@ public final class DeviceWorker extends VerticleBase {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      // The batch runner answers every request itself; whatever escapes it must not end the
+      // poll loop, or every later request of the model would wait for ever.
       LOG.error("worker {} failed to run a batch", name, e);
     }
     if (!stopping) {

@@ -61,7 +61,7 @@ public final class ModelInputStage implements InputStage {
       queue.inputPrepared(request, preparer.prepareValues(request.input()));
     } catch (GatewayException e) {
       queue.inputFailed(request, e);
-    } catch (RuntimeException | OutOfMemoryError e) {
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       LOG.error("model {}: preparing an input failed", model, e);
       queue.inputFailed(request, new GatewayException(ErrorCode.INTERNAL,
           "model " + model + ": the input could not be prepared (internal error: "

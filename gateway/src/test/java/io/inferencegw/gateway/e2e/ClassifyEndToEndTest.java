@@ -3,6 +3,7 @@ package io.inferencegw.gateway.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,10 +27,17 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcErrorException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.junit5.VertxExtension;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -240,6 +248,52 @@ class ClassifyEndToEndTest {
             .build();
     assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(wrongTensor)));
     assertStillServes(8);
+  }
+
+  @Test
+  void bmpWithAnEmbeddedPngIsInvalidArgumentWhileOtherCallsAreServed() throws Exception {
+    // A 1x1 BMP whose pixel data is said to be a PNG (compression 5) of 2 GiB - 1 bytes, which
+    // claims 100000x100000: the JDK reader would allocate the 2 GiB (an OutOfMemoryError on a
+    // worker thread) and decode the PNG at its own size. It must be refused as bad input.
+    ByteArrayOutputStream bmp = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_3BYTE_BGR), "bmp", bmp);
+    byte[] hostile = Arrays.copyOf(bmp.toByteArray(), 54 + 24);
+    ByteBuffer fields = ByteBuffer.wrap(hostile).order(ByteOrder.LITTLE_ENDIAN);
+    fields.putInt(30, 5).putInt(34, Integer.MAX_VALUE);
+    ByteBuffer.wrap(hostile, 54, 24)
+        .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10})
+        .putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+        .putInt(100_000).putInt(100_000);
+
+    List<Future<ClassifyResponse>> others = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      others.add(client.classify(png("fashion-lenet", 20 + i)));
+    }
+    GatewayClient.CallFailed error = assertThrows(
+        GatewayClient.CallFailed.class, () -> call(withImage(hostile)));
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, error.status());
+    assertTrue(error.getMessage().contains("BMP with embedded PNG data (compression 5) is not"
+        + " supported"), error.getMessage());
+    for (int i = 0; i < 8; i++) {
+      assertEquals(reference[20 + i],
+          others.get(i).await(30, TimeUnit.SECONDS).getPredictions(0).getIndex(), "image " + i);
+    }
+    assertStillServes(28);
+  }
+
+  @Test
+  void bmpWithAZeroColourMaskIsClassified() throws Exception {
+    // A 16-bit BI_BITFIELDS BMP whose red mask is 0 (red has no bits) is odd but decodable:
+    // it gets an answer, not INTERNAL from a division by the empty component's range.
+    ByteArrayOutputStream bmp = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(28, 28, BufferedImage.TYPE_USHORT_565_RGB), "bmp", bmp);
+    byte[] noRed = bmp.toByteArray();
+    ByteBuffer.wrap(noRed).order(ByteOrder.LITTLE_ENDIAN).putInt(54, 0);
+
+    ClassifyResponse r = call(withImage(noRed));
+
+    assertEquals(5, r.getPredictionsCount());
+    assertStillServes(29);
   }
 
   private static ClassifyRequest withImage(byte[] bytes) {

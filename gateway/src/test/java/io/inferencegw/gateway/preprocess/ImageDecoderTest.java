@@ -13,6 +13,7 @@ import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
@@ -337,6 +338,56 @@ class ImageDecoderTest {
         "image 60000x60000 exceeds the 40000000-pixel limit", () -> decoder.decode(jpeg)));
 
     assertTrue(allocated < 4 << 20, "allocated " + allocated + " bytes");
+  }
+
+  @Test
+  void bmpWithAnEmbeddedPngOrJpegIsRejectedBeforeTheReaderAllocates() {
+    // A 1x1 BMP whose pixel data is a PNG claiming 100000x100000, with an image size field of
+    // 2 GiB - 1: the JDK reader would allocate that field's size (an OutOfMemoryError), then
+    // decode the embedded image at its own size.
+    byte[] bmp = TestImages.encode(TestImages.rgbImage(1, 1, new byte[3]), "bmp");
+    byte[] png = pngHeaderOnly(100_000, 100_000);
+    byte[] embedding = Arrays.copyOf(bmp, 54 + png.length);
+    System.arraycopy(png, 0, embedding, 54, png.length);
+    ByteBuffer fields = ByteBuffer.wrap(embedding).order(ByteOrder.LITTLE_ENDIAN);
+    fields.putInt(30, 5).putInt(34, Integer.MAX_VALUE);
+
+    long allocated = allocatedBytesDuring(() -> assertInvalid(
+        "BMP with embedded PNG data (compression 5) is not supported",
+        () -> decoder.decode(embedding)));
+    assertTrue(allocated < 4 << 20, "allocated " + allocated + " bytes");
+
+    fields.putInt(30, 4);
+    assertInvalid("BMP with embedded JPEG data (compression 4) is not supported",
+        () -> decoder.decode(embedding));
+  }
+
+  @Test
+  void bmpWithAZeroColourMaskReadsThatColourAsZero() {
+    // A 16-bit BI_BITFIELDS BMP (5-6-5) whose red mask is 0: red has no bits, so it is 0
+    // everywhere, and green and blue are decoded as before.
+    BufferedImage image = new BufferedImage(6, 4, BufferedImage.TYPE_USHORT_565_RGB);
+    Random random = new Random(9);
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 6; x++) {
+        image.setRGB(x, y, random.nextInt());
+      }
+    }
+    byte[] bmp = TestImages.encode(image, "bmp");
+    ByteBuffer header = ByteBuffer.wrap(bmp).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(3, header.getInt(30), "BI_BITFIELDS");
+    assertEquals(0xF800, header.getInt(54), "red mask");
+    DecodedImage original = decoder.decode(bmp);
+    header.putInt(54, 0);
+
+    DecodedImage noRed = decoder.decode(bmp);
+
+    assertEquals(3, noRed.channels());
+    byte[] expected = original.pixels().clone();
+    for (int i = 0; i < expected.length; i += 3) {
+      expected[i] = 0;
+    }
+    assertArrayEquals(expected, noRed.pixels());
   }
 
   // ---- raw pixels ----

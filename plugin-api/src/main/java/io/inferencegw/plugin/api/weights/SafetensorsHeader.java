@@ -1,5 +1,6 @@
 package io.inferencegw.plugin.api.weights;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -38,6 +39,9 @@ final class SafetensorsHeader {
   static final int PREFIX_BYTES = 8;
 
   static final String METADATA_KEY = "__metadata__";
+
+  /** Longest header string (a name, a dtype, a value) that a message quotes in full. */
+  static final int MAX_QUOTED_CHARS = 64;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -91,16 +95,14 @@ final class SafetensorsHeader {
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      // Jackson's message quotes the offending token: give only where it is.
-      String at =
-          e.getLocation() == null
-              ? ""
-              : " (at character " + e.getLocation().getCharOffset() + " of the header)";
+      // Jackson's message quotes the offending input, which in a file that is not a safetensors
+      // file can be anything: say only what kind of problem and where. The exception is not
+      // kept as the cause either, as logs print causes.
       String problem =
           String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")
               ? "header is not valid JSON: it names a tensor or key twice"
               : "header is not valid JSON";
-      throw new SafetensorsFormatException(source, problem + at);
+      throw new SafetensorsFormatException(source, problem + at(e));
     }
     if (root == null || !root.isObject()) {
       throw new SafetensorsFormatException(source, "header is not a JSON object");
@@ -117,6 +119,26 @@ final class SafetensorsHeader {
     }
     checkCoverage(entries, dataSize, source);
     return new SafetensorsHeader(entries, metadata);
+  }
+
+  private static String at(JsonProcessingException e) {
+    JsonLocation where = e.getLocation();
+    return where == null
+        ? ""
+        : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+  }
+
+  /**
+   * A string of the header (a tensor name, a dtype, a JSON value) for a message: quoted, and cut
+   * short, as a header may hold megabytes of text and a message should stay one readable line.
+   */
+  static String quote(String text) {
+    int chars = text.codePointCount(0, text.length());
+    if (chars <= MAX_QUOTED_CHARS) {
+      return "'" + text + "'";
+    }
+    return "'" + text.substring(0, text.offsetByCodePoints(0, MAX_QUOTED_CHARS)) + "...' ("
+        + chars + " chars)";
   }
 
   private static String decodeUtf8(ByteBuffer json, String source)
@@ -142,7 +164,7 @@ final class SafetensorsHeader {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
         throw new SafetensorsFormatException(
-            source, METADATA_KEY + " value of '" + e.getKey() + "' is not a string");
+            source, METADATA_KEY + " value of " + quote(e.getKey()) + " is not a string");
       }
       out.put(e.getKey(), e.getValue().textValue());
     }
@@ -150,7 +172,7 @@ final class SafetensorsHeader {
 
   private static TensorInfo readEntry(String name, JsonNode node, long dataSize, String source)
       throws SafetensorsFormatException {
-    String where = "tensor '" + name + "'";
+    String where = "tensor " + quote(name);
     if (!node.isObject()) {
       throw new SafetensorsFormatException(source, where + " is not a JSON object");
     }
@@ -255,13 +277,13 @@ final class SafetensorsHeader {
       if (t.dataBegin() < next) {
         throw new SafetensorsFormatException(
             source,
-            "data of tensor '"
-                + t.name()
-                + "' "
+            "data of tensor "
+                + quote(t.name())
+                + " "
                 + range(t)
-                + " overlaps tensor '"
-                + previous.name()
-                + "' "
+                + " overlaps tensor "
+                + quote(previous.name())
+                + " "
                 + range(previous));
       }
       if (t.dataBegin() > next) {
@@ -271,9 +293,9 @@ final class SafetensorsHeader {
                 + next
                 + ", "
                 + t.dataBegin()
-                + ") before tensor '"
-                + t.name()
-                + "' belong to no tensor (the data must be contiguous)");
+                + ") before tensor "
+                + quote(t.name())
+                + " belong to no tensor (the data must be contiguous)");
       }
       next = t.dataEnd();
       previous = t;

@@ -1,6 +1,7 @@
 package io.inferencegw.plugin.api.weights;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,7 +128,36 @@ class SafetensorsMalformedTest {
   @Test
   void duplicateTensorName() {
     String e = entry("a", "F32", "[1]", 0, 4);
-    assertRejected(file("{" + e + "," + e + "}", 4), "not valid JSON", "names a tensor or key twice");
+    assertRejected(file("{" + e + "," + e + "}", 4),
+        "not valid JSON: it names a tensor or key twice (line 1, column 58)");
+  }
+
+  @Test
+  void badJsonIsReportedByPositionWithoutQuotingTheBytes() {
+    // Whatever sits where the header should be (here: text that is not JSON) stays out of the
+    // message and out of the cause, which logs would print.
+    SafetensorsFormatException e =
+        assertRejected(file("{\"a\": s3cret-token}", 0), "not valid JSON (line 1, column ");
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    assertNull(e.getCause());
+  }
+
+  @Test
+  void deeplyNestedHeaderIsBadJsonNotAStackOverflow() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertRejected(file("{\"a\":" + deep + "}", 0), "not valid JSON");
+  }
+
+  @Test
+  void longTensorNamesAreCutShortAndValuesNotQuoted() {
+    String dtype = "y".repeat(5000);
+    SafetensorsFormatException e = assertRejected(
+        file("{" + entry("a", dtype, "[1]", 0, 1) + "}", 1), "unknown or unsupported dtype");
+    assertFalse(e.getMessage().contains("yyyy"), e.getMessage());
+    String name = "n".repeat(100);
+    e = assertRejected(file("{" + entry(name, "F32", "[\"" + name + "\"]", 0, 4) + "}", 4),
+        "...' (100 chars)", "not a 64-bit integer");
+    assertTrue(e.getMessage().length() < 300, e.getMessage());
   }
 
   @Test
