@@ -63,8 +63,8 @@ class BatchRunnerInputErrorTest {
           () -> batch.get(1).result().await(10, TimeUnit.SECONDS));
       GatewayException e = assertInstanceOf(GatewayException.class, failed);
       assertEquals(ErrorCode.INTERNAL, e.code());
-      assertTrue(e.getMessage().startsWith("input could not be prepared: java.lang."),
-          e.getMessage());
+      assertTrue(e.getMessage().contains("the input could not be prepared (internal error: "
+          + error.get().getClass().getSimpleName() + ")"), e.getMessage());
       // The runner is still usable: the next batch is answered.
       List<InferenceRequest> next = List.of(request());
       runner.run(next);

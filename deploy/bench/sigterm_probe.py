@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""SIGTERM under load: starts the gateway (deploy/gateway.sh, bundled LeNet), sends CALLS
+concurrent gRPC Classify calls on one channel, sends SIGTERM once ANSWERED of them are answered,
+and counts every call's status. Calls the gateway admitted must all be OK; calls that the client
+had not yet started when GOAWAY came are refused by the client (UNAVAILABLE), never computed.
+
+    /usr/bin/python3 deploy/bench/sigterm_probe.py [CALLS] [ANSWERED]     defaults: 1000 100
+
+Needs Debian's python3-grpcio. No generated stubs: the request is encoded by hand.
+"""
+import collections
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import grpc
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PORT = int(os.environ.get("PORT", "18092"))
+
+
+def varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out += bytes([b | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def classify_request(png):
+    model = b"fashion-lenet"
+    return b"\x0a" + varint(len(model)) + model + b"\x1a" + varint(len(png)) + png
+
+
+def wait_ready():
+    for _ in range(240):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/ready", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the gateway did not become ready")
+
+
+def main():
+    calls = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    answered_before_term = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    samples = sorted(os.path.join(HERE, "..", "samples", f)
+                     for f in os.listdir(os.path.join(HERE, "..", "samples")))
+    requests = [classify_request(open(p, "rb").read()) for p in samples]
+    gateway = subprocess.Popen([os.path.join(HERE, "..", "gateway.sh"), "--port", str(PORT)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ready()
+        channel = grpc.insecure_channel(f"127.0.0.1:{PORT}")
+        classify = channel.unary_unary("/gateway.v1.Classifier/Classify",
+                                       request_serializer=None, response_deserializer=None)
+        statuses = collections.Counter()
+        answered = threading.Semaphore(0)
+        lock = threading.Lock()
+
+        def done(future):
+            code = future.code()
+            with lock:
+                statuses[code.name if code else "NONE"] += 1
+            answered.release()
+
+        futures = []
+        for i in range(calls):
+            f = classify.future(requests[i % len(requests)], timeout=60)
+            f.add_done_callback(done)
+            futures.append(f)
+        for _ in range(answered_before_term):
+            answered.acquire()
+        term_at = time.monotonic()
+        gateway.send_signal(signal.SIGTERM)
+        for f in futures:
+            try:
+                f.result()
+            except grpc.RpcError:
+                pass
+        exit_code = gateway.wait(timeout=120)
+        print(f"{calls} calls, SIGTERM after {answered_before_term} answers; statuses: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+        print(f"gateway exited with {exit_code}, {time.monotonic() - term_at:.1f} s after SIGTERM")
+    finally:
+        if gateway.poll() is None:
+            gateway.kill()
+
+
+if __name__ == "__main__":
+    main()
