@@ -67,8 +67,9 @@ def main():
 
         def done(future):
             code = future.code()
+            detail = "" if code == grpc.StatusCode.OK else f" ({(future.details() or '')[:60]})"
             with lock:
-                statuses[code.name if code else "NONE"] += 1
+                statuses[(code.name if code else "NONE") + detail] += 1
             answered.release()
 
         futures = []
@@ -86,8 +87,9 @@ def main():
             except grpc.RpcError:
                 pass
         exit_code = gateway.wait(timeout=120)
-        print(f"{calls} calls, SIGTERM after {answered_before_term} answers; statuses: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+        print(f"{calls} calls, SIGTERM after {answered_before_term} answers; statuses:")
+        for status, count in sorted(statuses.items()):
+            print(f"  {count:5d}  {status}")
         print(f"gateway exited with {exit_code}, {time.monotonic() - term_at:.1f} s after SIGTERM")
     finally:
         if gateway.poll() is None:
