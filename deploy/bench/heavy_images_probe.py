@@ -17,22 +17,9 @@ import zlib
 import grpc
 import numpy as np
 
+from raw_grpc import classify_request
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def varint(n):
-    out = b""
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out += bytes([b | (0x80 if n else 0)])
-        if not n:
-            return out
-
-
-def request(png):
-    model = b"fashion-lenet"
-    return b"\x0a" + varint(len(model)) + model + b"\x1a" + varint(len(png)) + png
 
 
 def chunk(kind, data):
@@ -60,8 +47,8 @@ def main():
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8080
     heavy_count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     light_count = int(sys.argv[3]) if len(sys.argv) > 3 else 50
-    heavy = request(rgba16_png(6000))
-    light = request(open(os.path.join(HERE, "..", "samples", "sneaker.png"), "rb").read())
+    heavy = classify_request(rgba16_png(6000))
+    light = classify_request(open(os.path.join(HERE, "..", "samples", "sneaker.png"), "rb").read())
     channel = grpc.insecure_channel(f"127.0.0.1:{port}",
                                     options=[("grpc.max_send_message_length", 64 << 20)])
     classify = channel.unary_unary("/gateway.v1.Classifier/Classify",

@@ -14,23 +14,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'kill "$gw" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# One gRPC message: ClassifyRequest{model: "fashion-lenet" (1), image: PNG bytes (3)}, framed
-# with the 5-byte gRPC prefix (uncompressed, big-endian length).
-/usr/bin/python3 - "$here/../samples/sneaker.png" "$work/request.bin" <<'PY'
-import struct, sys
+# One framed gRPC message: ClassifyRequest{model: "fashion-lenet", image: a PNG}.
+PYTHONPATH="$here" /usr/bin/python3 -c '
+import sys
+from raw_grpc import classify_request, framed
 png = open(sys.argv[1], "rb").read()
-def varint(n):
-    out = b""
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out += bytes([b | (0x80 if n else 0)])
-        if not n:
-            return out
-model = b"fashion-lenet"
-msg = b"\x0a" + varint(len(model)) + model + b"\x1a" + varint(len(png)) + png
-open(sys.argv[2], "wb").write(b"\x00" + struct.pack(">I", len(msg)) + msg)
-PY
+open(sys.argv[2], "wb").write(framed(classify_request(png)))
+' "$here/../samples/sneaker.png" "$work/request.bin"
 
 "$here/../gateway.sh" --port "$port" >"$work/gateway.log" 2>&1 &
 gw=$!

@@ -19,23 +19,10 @@ import urllib.request
 
 import grpc
 
+from raw_grpc import classify_request
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PORT = int(os.environ.get("PORT", "18092"))
-
-
-def varint(n):
-    out = b""
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out += bytes([b | (0x80 if n else 0)])
-        if not n:
-            return out
-
-
-def classify_request(png):
-    model = b"fashion-lenet"
-    return b"\x0a" + varint(len(model)) + model + b"\x1a" + varint(len(png)) + png
 
 
 def wait_ready():

@@ -2,6 +2,7 @@ package io.inferencegw.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.inferencegw.gateway.e2e.FailedCalls.failure;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
@@ -83,14 +84,6 @@ class BatchIsolationEndToEndTest {
         .build();
   }
 
-  private static GatewayClient.CallFailed failure(Future<ClassifyResponse> call) throws Exception {
-    try {
-      call.await(60, TimeUnit.SECONDS);
-    } catch (GatewayClient.CallFailed e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded, an error was expected");
-  }
 
   @Test
   void hostileRequestsFailAloneAndEveryInnocentOneIsAnsweredRight() throws Exception {

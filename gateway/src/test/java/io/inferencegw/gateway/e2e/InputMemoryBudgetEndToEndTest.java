@@ -2,6 +2,7 @@ package io.inferencegw.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.inferencegw.gateway.e2e.FailedCalls.failure;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
@@ -75,14 +76,6 @@ class InputMemoryBudgetEndToEndTest {
     }
   }
 
-  private static GatewayClient.CallFailed failure(Future<ClassifyResponse> call) throws Exception {
-    try {
-      call.await(30, TimeUnit.SECONDS);
-    } catch (GatewayClient.CallFailed e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded, an error was expected");
-  }
 
   private static byte[] noisePng(int width, int height) throws Exception {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
