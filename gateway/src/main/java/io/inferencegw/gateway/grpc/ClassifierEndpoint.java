@@ -139,7 +139,8 @@ public final class ClassifierEndpoint {
     return out.build();
   }
 
-  private static void reply(GrpcServerRequest<?, ?> call, Throwable error) {
+  /** Answers a call with the status of the error table (INTERNAL for anything unexpected). */
+  public static void reply(GrpcServerRequest<?, ?> call, Throwable error) {
     GatewayException e =
         error instanceof GatewayException g
             ? g

@@ -5,6 +5,8 @@ import io.inferencegw.gateway.connection.ConnectionGuard;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ClassifierEndpoint;
 import io.inferencegw.gateway.grpc.ingress.GrpcIngress;
+import io.inferencegw.gateway.oip.OipGrpcService;
+import io.inferencegw.gateway.oip.OipRestRoutes;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.PluginRegistry;
 import io.inferencegw.gateway.stream.StreamRegistry;
@@ -57,6 +59,7 @@ public final class FrontendVerticle extends VerticleBase {
     // Every gRPC service is added to the ingress, which guards the transport of each call.
     GrpcServer grpc = new GrpcIngress(vertx, limits);
     new ClassifierEndpoint(vertx, models, plugins, limits).bind(grpc);
+    new OipGrpcService(vertx, models, limits, readiness::isReady).bind(grpc);
     Router router = Router.router(vertx);
     // Readiness for load balancers and orchestrators: every served model is READY, and the
     // gateway is not shutting down.
@@ -65,6 +68,8 @@ public final class FrontendVerticle extends VerticleBase {
       ctx.response().setStatusCode(ready ? 200 : 503).end(ready ? "ready\n" : "not ready\n");
     });
     new ManagementEndpoint(config, models, plugins).mount(router);
+    // The Open Inference Protocol (KServe v2 / Triton) over REST: /v2, /v2/health, /v2/models.
+    new OipRestRoutes(vertx, models, limits, readiness::isReady).mount(router);
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
     // WebSocket frame streams, GET /v1/models, GET /v1/streams and the /demo/ page.
     new StreamRoutes(vertx, models, limits, streams).mount(router);
