@@ -28,6 +28,12 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.inferencegw.gateway.client.OipClient;
+import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
+import io.inferencegw.proto.oip.InferParameter;
+import io.inferencegw.proto.oip.ModelInferRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * {@code gateway bench}: closed-loop load with N concurrent clients, each sending its next image
@@ -73,7 +79,18 @@ final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--channels-last", negatable = true, defaultValue = "true", fallbackValue = "true", description = "CPU replicas try the channels-last layout (default: ${DEFAULT-VALUE}); --no-channels-last keeps the default layout")
   boolean channelsLast;
 
-  record Mode(String model, int maxBatchSize) {}
+  @Option(names = "--api", defaultValue = "batching", description = "what the second mode"
+      + " compares with Classify on the batched model: 'batching' (Classify on an unbatched copy)"
+      + " or 'oip' (Open Inference Protocol ModelInfer, one BYTES image, top 5 by the"
+      + " classification extension) (default: ${DEFAULT-VALUE})")
+  String api;
+
+  /** @param oip whether the clients call OIP ModelInfer rather than Classify */
+  record Mode(String model, int maxBatchSize, boolean oip) {
+    String label() {
+      return oip ? model + " (OIP)" : model;
+    }
+  }
 
   /** The model under test (served twice) and the images the clients send. */
   record Workload(ModelConfig model, List<byte[]> images) {}
@@ -110,8 +127,13 @@ final class LoadGenerator implements Callable<Integer> {
         base = base.withIntraOpThreads(intraOpThreads);
       }
       base = base.withChannelsLast(channelsLast);
-      Mode batched = new Mode(base.name(), maxBatchSize);
-      Mode unbatched = new Mode(base.name() + "-unbatched", 1);
+      if (!api.equals("batching") && !api.equals("oip")) {
+        throw new IllegalArgumentException("--api is batching or oip, not " + api);
+      }
+      Mode batched = new Mode(base.name(), maxBatchSize, false);
+      Mode unbatched = api.equals("oip")
+          ? new Mode(base.name(), maxBatchSize, true)
+          : new Mode(base.name() + "-unbatched", 1, false);
       gateway.models().load(base.withBatching(base.batching().withMaxBatchSize(maxBatchSize)
           .withMaxQueueDelayMicros(maxQueueDelayMicros))).await();
       gateway.models().load(base.withName(unbatched.model())
@@ -121,7 +143,9 @@ final class LoadGenerator implements Callable<Integer> {
           "bench: %s/%s, %d concurrent clients, %d s per round and mode, %d rounds, %d images,"
               + " %d cores%n", base.family(), base.variant(), concurrency, seconds, rounds,
           images.size(), Runtime.getRuntime().availableProcessors());
-      try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
+      try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port());
+          OipClient oip = new OipClient(vertx, "localhost", gateway.port())) {
+        clients = new Clients(client, oip);
         totalBatched = new Stats();
         totalUnbatched = new Stats();
         for (int round = 0; round < rounds; round++) {
@@ -135,8 +159,8 @@ final class LoadGenerator implements Callable<Integer> {
         System.out.println();
         print("total", batched, totalBatched);
         print("total", unbatched, totalUnbatched);
-        System.out.printf(
-            "throughput ratio batched/unbatched: %.2f%n",
+        System.out.printf(api.equals("oip")
+            ? "throughput ratio Classify/OIP: %.2f%n" : "throughput ratio batched/unbatched: %.2f%n",
             rate(totalBatched) / Math.max(rate(totalUnbatched), 1e-9));
       }
       gateway.close().await();
@@ -205,23 +229,46 @@ final class LoadGenerator implements Callable<Integer> {
       return;
     }
     byte[] image = images.get((int) (next.getAndIncrement() % images.size()));
-    ClassifyRequest req =
-        ClassifyRequest.newBuilder().setModel(mode.model()).setImage(ByteString.copyFrom(image)).build();
     long t0 = System.nanoTime();
-    client
-        .classify(req)
+    (mode.oip() ? modelInfer(clients.oip(), mode, image) : classify(client, mode, image))
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
                 stats.latencyMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
                 stats.ok.incrementAndGet();
-                stats.batchSizeSum.addAndGet(ar.result().getTiming().getBatchSize());
+                stats.batchSizeSum.addAndGet(ar.result());
               } else {
                 stats.errors.incrementAndGet();
               }
               loop(client, mode, images, next, stats, end, done);
             });
   }
+
+  /** Classify; the answer is the batch size the call shared. */
+  private static io.vertx.core.Future<Integer> classify(
+      GatewayClient client, Mode mode, byte[] image) {
+    return client.classify(ClassifyRequest.newBuilder().setModel(mode.model())
+            .setImage(ByteString.copyFrom(image)).build())
+        .map(r -> r.getTiming().getBatchSize());
+  }
+
+  /** ModelInfer with what Classify answers by default; OIP does not report the batch size. */
+  private static io.vertx.core.Future<Integer> modelInfer(OipClient oip, Mode mode, byte[] image) {
+    ModelInferRequest req = ModelInferRequest.newBuilder().setModelName(mode.model())
+        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("image")
+            .setDatatype("BYTES").addShape(1))
+        .addRawInputContents(ByteString.copyFrom(ByteBuffer.allocate(4 + image.length)
+            .order(ByteOrder.LITTLE_ENDIAN).putInt(image.length).put(image).array()))
+        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+            .setName("probabilities")
+            .putParameters("classification", InferParameter.newBuilder().setInt64Param(5).build()))
+        .build();
+    return oip.call(GRPCInferenceServiceGrpcClient.ModelInfer, req, 0).map(r -> 0);
+  }
+
+  private record Clients(GatewayClient classify, OipClient oip) {}
+
+  private Clients clients;
 
   private static double rate(Stats s) {
     return s.ok.get() / (s.elapsedNanos / 1e9);
@@ -230,7 +277,7 @@ final class LoadGenerator implements Callable<Integer> {
   private static void print(String label, Mode mode, Stats s) {
     System.out.printf(
         "%-8s %-26s max_batch=%-3d %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  mean batch %5.2f  errors %d%n",
-        label, mode.model(), mode.maxBatchSize(), rate(s),
+        label, mode.label(), mode.maxBatchSize(), rate(s),
         s.latencyMicros.getValueAtPercentile(50) / 1000.0,
         s.latencyMicros.getValueAtPercentile(99) / 1000.0,
         s.ok.get() == 0 ? 0.0 : (double) s.batchSizeSum.get() / s.ok.get(),
