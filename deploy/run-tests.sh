@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 # python3-torchvision: the reference oracle for parity tests; dataset-fashion-mnist: training and
 # end-to-end test data; python3-grpcio: the Python client test; chromium: the browser test of the
 # stream demo page (driven over the DevTools protocol, so no chromium-driver is needed);
-# python3-websockets: the Python streaming example test.
-packages=(python3-torchvision python3-grpcio python3-websockets dataset-fashion-mnist chromium)
+# python3-websockets: the Python streaming example test; prometheus: promtool checks the /metrics
+# text and one test scrapes the gateway with a real Prometheus server; npm: installs buf, whose
+# `buf curl` calls the gateway through gRPC reflection.
+packages=(python3-torchvision python3-grpcio python3-websockets dataset-fashion-mnist chromium
+  prometheus npm)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
@@ -16,5 +19,6 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+$sudo npm install -g --silent @bufbuild/buf@1.75.0
 
 mvn -B verify "$@"

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,6 +38,8 @@ public final class ModelQueue {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<InferenceRequest> waiting = new ArrayDeque<>();
   private final LongAdder expiredBeforeCompute = new LongAdder();
+  /** Admitted and not yet answered: waiting, being prepared, or computing. */
+  private final AtomicInteger inFlight = new AtomicInteger();
   private int ready;
   private boolean closed;
 
@@ -85,6 +88,8 @@ public final class ModelQueue {
     } finally {
       lock.unlock();
     }
+    inFlight.incrementAndGet();
+    request.result().onComplete(answered -> inFlight.decrementAndGet());
     if (prepare) {
       inputStage.prepare(request, this);
     }
@@ -153,6 +158,11 @@ public final class ModelQueue {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Requests admitted here and not yet answered: waiting, being prepared, or computing. */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   /** Requests that expired in the queue and were never computed. */

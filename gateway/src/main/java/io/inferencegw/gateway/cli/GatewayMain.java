@@ -36,6 +36,10 @@ public final class GatewayMain implements Callable<Integer> {
   @Option(names = "--plugins", description = "plugins directory (overrides config)")
   Path plugins;
 
+  @Option(names = "--access-log",
+      description = "append a JSON line per answered request to this file (overrides config)")
+  Path accessLog;
+
   @Option(names = "--shutdown-grace-seconds", defaultValue = "30",
       description = "on SIGTERM, how long calls in flight may take to be answered before "
           + "connections close and models unload (default: ${DEFAULT-VALUE})")
@@ -59,6 +63,9 @@ public final class GatewayMain implements Callable<Integer> {
       }
       if (plugins != null) {
         cfg = cfg.withPluginsDir(plugins);
+      }
+      if (accessLog != null) {
+        cfg = cfg.withAccessLog(cfg.accessLog().withPath(accessLog));
       }
     } catch (RuntimeException e) {
       System.err.println("gateway: " + e.getMessage());

@@ -38,7 +38,8 @@ public final class ConfigLoader {
 
   private static final Set<String> TOP_KEYS =
       Set.of("port", "plugins", "model_repository", "models", "management", "streams",
-          "connections");
+          "connections", "access_log");
+  private static final Set<String> ACCESS_LOG_KEYS = Set.of("path", "queue_capacity");
   private static final Set<String> STREAM_KEYS = Set.of("max_message_bytes", "max_queued_frames");
   private static final Set<String> CONNECTION_KEYS =
       Set.of("max_connections", "request_head_timeout_seconds", "http1_idle_timeout_seconds",
@@ -134,7 +135,8 @@ public final class ConfigLoader {
     }
     try {
       return new GatewayConfig(port, plugins, models, parseManagement(root, source),
-          repositoryRoot, parseStreams(root, source), parseConnections(root, source));
+          repositoryRoot, parseStreams(root, source), parseConnections(root, source),
+          parseAccessLog(root, source, base));
     } catch (ConfigException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }
@@ -153,6 +155,27 @@ public final class ConfigLoader {
             StreamConfig.MAX_MESSAGE_BYTES, where),
         intValue(s, "max_queued_frames", StreamConfig.DEFAULT.maxQueuedFrames(),
             StreamConfig.MAX_QUEUED_FRAMES, where));
+  }
+
+  /**
+   * The optional {@code access_log:} section; a relative path is resolved against the config
+   * file's folder. Without a path there is no access log.
+   */
+  private static AccessLogConfig parseAccessLog(Map<String, Object> root, String source,
+      Path base) {
+    if (!root.containsKey("access_log")) {
+      return AccessLogConfig.DEFAULT;
+    }
+    String where = source + ": access_log";
+    Map<String, Object> a = asMap(root.get("access_log"), where);
+    checkKeys(a, ACCESS_LOG_KEYS, where);
+    Object path = a.get("path");
+    if (path != null && !(path instanceof String)) {
+      throw new ConfigException(where + ": 'path' must be a string");
+    }
+    Path file = path == null || ((String) path).isBlank() ? null : base.resolve((String) path);
+    return new AccessLogConfig(file, intValue(a, "queue_capacity",
+        AccessLogConfig.DEFAULT.queueCapacity(), AccessLogConfig.QUEUE_CAPACITY, where));
   }
 
   /** The optional {@code connections:} section: limits of client connections to the port. */

@@ -15,10 +15,12 @@ import java.util.List;
  *     (see {@link ModelRepository})
  * @param streams limits of WebSocket frame streams
  * @param connections limits of client connections to the port
+ * @param accessLog the optional access log of answered requests
  */
 public record GatewayConfig(
     int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management,
-    Path modelRepository, StreamConfig streams, ConnectionLimits connections) {
+    Path modelRepository, StreamConfig streams, ConnectionLimits connections,
+    AccessLogConfig accessLog) {
 
   /** Any port, 0 meaning a free one chosen at start (tests use it). */
   public static final ConfigRange PORT = new ConfigRange("port", 0, 65_535);
@@ -28,7 +30,7 @@ public record GatewayConfig(
       int port, Path pluginsDir, List<ModelConfig> models, ManagementConfig management,
       Path modelRepository) {
     this(port, pluginsDir, models, management, modelRepository, StreamConfig.DEFAULT,
-        ConnectionLimits.DEFAULT);
+        ConnectionLimits.DEFAULT, AccessLogConfig.DEFAULT);
   }
 
   public GatewayConfig {
@@ -43,26 +45,27 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(
-        newPort, pluginsDir, models, management, modelRepository, streams, connections);
+        newPort, pluginsDir, models, management, modelRepository, streams, connections, accessLog);
   }
 
   public GatewayConfig withPluginsDir(Path dir) {
     return new GatewayConfig(
-        port, dir, models, management, modelRepository, streams, connections);
+        port, dir, models, management, modelRepository, streams, connections, accessLog);
   }
 
   public GatewayConfig withModels(List<ModelConfig> newModels) {
     return new GatewayConfig(
-        port, pluginsDir, newModels, management, modelRepository, streams, connections);
+        port, pluginsDir, newModels, management, modelRepository, streams, connections, accessLog);
   }
 
   public GatewayConfig withManagement(ManagementConfig newManagement) {
     return new GatewayConfig(
-        port, pluginsDir, models, newManagement, modelRepository, streams, connections);
+        port, pluginsDir, models, newManagement, modelRepository, streams, connections, accessLog);
   }
 
   public GatewayConfig withModelRepository(Path root) {
-    return new GatewayConfig(port, pluginsDir, models, management, root, streams, connections);
+    return new GatewayConfig(port, pluginsDir, models, management, root, streams, connections,
+        accessLog);
   }
 
   /** The repository that management calls resolve file names in. */
@@ -72,11 +75,16 @@ public record GatewayConfig(
 
   public GatewayConfig withStreams(StreamConfig newStreams) {
     return new GatewayConfig(
-        port, pluginsDir, models, management, modelRepository, newStreams, connections);
+        port, pluginsDir, models, management, modelRepository, newStreams, connections, accessLog);
+  }
+
+  public GatewayConfig withAccessLog(AccessLogConfig newAccessLog) {
+    return new GatewayConfig(port, pluginsDir, models, management, modelRepository, streams,
+        connections, newAccessLog);
   }
 
   public GatewayConfig withConnections(ConnectionLimits newConnections) {
     return new GatewayConfig(
-        port, pluginsDir, models, management, modelRepository, streams, newConnections);
+        port, pluginsDir, models, management, modelRepository, streams, newConnections, accessLog);
   }
 }

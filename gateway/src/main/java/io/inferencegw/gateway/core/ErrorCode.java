@@ -30,4 +30,9 @@ public enum ErrorCode {
   public int httpStatus() {
     return httpStatus;
   }
+
+  /** The name in lower case, as metrics and logs show it ({@code not_found}). */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

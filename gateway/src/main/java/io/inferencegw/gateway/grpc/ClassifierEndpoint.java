@@ -6,6 +6,10 @@ import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ModelInput;
+import io.inferencegw.gateway.observability.Api;
+import io.inferencegw.gateway.observability.CompletedRequest;
+import io.inferencegw.gateway.observability.RequestIds;
+import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.PluginRegistry;
 import io.inferencegw.gateway.registry.ServedModel;
@@ -42,13 +46,16 @@ public final class ClassifierEndpoint {
   private final ModelManager models;
   private final PluginRegistry plugins;
   private final InputLimits limits;
+  private final RequestRecorder recorder;
 
-  public ClassifierEndpoint(
-      Vertx vertx, ModelManager models, PluginRegistry plugins, InputLimits limits) {
+  /** @param recorder told of every answered Classify call */
+  public ClassifierEndpoint(Vertx vertx, ModelManager models, PluginRegistry plugins,
+      InputLimits limits, RequestRecorder recorder) {
     this.vertx = vertx;
     this.models = models;
     this.plugins = plugins;
     this.limits = limits;
+    this.recorder = recorder;
   }
 
   /** Adds the service; its descriptor tells the server that both methods are unary. */
@@ -65,13 +72,34 @@ public final class ClassifierEndpoint {
   }
 
   private void admit(GrpcServerRequest<ClassifyRequest, ClassifyResponse> call, ClassifyRequest req) {
+    long startNanos = System.nanoTime();
+    String resolved;
+    GatewayException badId = null;
+    try {
+      resolved = RequestIds.resolve(req.getRequestId(), call.headers().get(RequestIds.HEADER));
+    } catch (GatewayException e) {
+      resolved = RequestIds.generate();
+      badId = e;
+    }
+    String id = resolved;
+    // Sent with the answer, whatever it is: headers, or trailers of an error without a message.
+    call.response().headers().set(RequestIds.HEADER, id);
+    if (badId != null) {
+      answerFailure(call, id, req.getModel(), req.getVersion(), false, startNanos, badId);
+      return;
+    }
     ServedModel model;
-    ModelInput input;
     try {
       model = ModelRouting.route(models, req.getModel(), req.getVersion());
+    } catch (GatewayException e) {
+      answerFailure(call, id, req.getModel(), req.getVersion(), false, startNanos, e);
+      return;
+    }
+    ModelInput input;
+    try {
       input = RequestInputs.of(req, model.spec(), limits);
     } catch (GatewayException e) {
-      reply(call, e);
+      answerFailure(call, id, model.name(), model.version(), true, startNanos, e);
       return;
     }
     int topK = ModelRouting.topK(req.getTopK(), model);
@@ -84,18 +112,22 @@ public final class ClassifierEndpoint {
     try {
       served = ModelRouting.admit(models, model, req.getVersion(), request);
     } catch (GatewayException e) {
-      reply(call, e);
+      answerFailure(call, id, model.name(), model.version(), true, startNanos, e);
       return;
     }
     request
         .result()
-        .onSuccess(result -> call.response().send(toResponse(req, served, result)))
-        .onFailure(error -> reply(call, error));
+        .onSuccess(result -> {
+          recorder.record(CompletedRequest.ok(Api.CLASSIFY, id, served.name(), startNanos, result));
+          call.response().send(toResponse(id, served, result));
+        })
+        .onFailure(error -> answerFailure(call, id, served.name(), served.version(), true,
+            startNanos, error));
     if (timeoutMs > 0) {
       long timer =
           vertx.setTimer(
               timeoutMs,
-              id -> {
+              timerId -> {
                 if (served.queue().remove(request)) {
                   request.fail(ErrorCode.DEADLINE_EXCEEDED,
                       "deadline of " + timeoutMs + " ms passed while queued for " + served.name());
@@ -112,12 +144,12 @@ public final class ClassifierEndpoint {
   }
 
   private static ClassifyResponse toResponse(
-      ClassifyRequest req, ServedModel model, InferenceResult result) {
+      String requestId, ServedModel model, InferenceResult result) {
     ClassifyResponse.Builder out =
         ClassifyResponse.newBuilder()
             .setModel(model.name())
             .setVersion(result.version())
-            .setRequestId(req.getRequestId())
+            .setRequestId(requestId)
             .setTiming(
                 Timing.newBuilder()
                     .setQueueUs(result.queueMicros())
@@ -139,12 +171,28 @@ public final class ClassifierEndpoint {
     return out.build();
   }
 
+  /**
+   * Records and answers a call that gets no result.
+   *
+   * @param routed whether {@code model} and {@code version} name a served model version
+   */
+  private void answerFailure(GrpcServerRequest<?, ?> call, String requestId, String model,
+      String version, boolean routed, long startNanos, Throwable error) {
+    GatewayException e = asGatewayException(error);
+    recorder.record(CompletedRequest.failed(
+        Api.CLASSIFY, requestId, model, version, routed, startNanos, e.code()));
+    reply(call, e);
+  }
+
+  private static GatewayException asGatewayException(Throwable error) {
+    return error instanceof GatewayException g
+        ? g
+        : new GatewayException(ErrorCode.INTERNAL, "internal error: " + error.getMessage(), error);
+  }
+
   /** Answers a call with the status of the error table (INTERNAL for anything unexpected). */
   public static void reply(GrpcServerRequest<?, ?> call, Throwable error) {
-    GatewayException e =
-        error instanceof GatewayException g
-            ? g
-            : new GatewayException(ErrorCode.INTERNAL, "internal error: " + error.getMessage());
+    GatewayException e = asGatewayException(error);
     if (e.code() == ErrorCode.INTERNAL) {
       LOG.warn("internal error answered to a client", error);
     }

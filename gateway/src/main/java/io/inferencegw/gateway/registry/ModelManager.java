@@ -7,6 +7,7 @@ import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.config.ResourceRef;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.InputLimits;
+import io.inferencegw.gateway.core.ServingMetrics;
 import io.inferencegw.gateway.core.InputMemoryBudget;
 import io.inferencegw.gateway.worker.BatchRunner;
 import io.inferencegw.gateway.worker.DeviceWorker;
@@ -69,14 +70,22 @@ public final class ModelManager {
   private final Map<String, ModelStatus> failed = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastVersion = new ConcurrentHashMap<>();
   private final InputMemoryBudget inputBudget;
+  private final ServingMetrics metrics;
   private final PreprocessPool preprocessing =
       PreprocessPool.forCores(Runtime.getRuntime().availableProcessors());
 
   public ModelManager(Vertx vertx, PluginRegistry plugins, InputLimits limits) {
+    this(vertx, plugins, limits, ServingMetrics.NONE);
+  }
+
+  /** @param metrics told of each version's queue and of every batch its replicas run */
+  public ModelManager(Vertx vertx, PluginRegistry plugins, InputLimits limits,
+      ServingMetrics metrics) {
     this.vertx = vertx;
     this.plugins = plugins;
     this.limits = limits;
     this.inputBudget = limits.inputBudget();
+    this.metrics = metrics;
   }
 
   /**
@@ -268,7 +277,9 @@ public final class ModelManager {
                 .setWorkerPoolName("device-" + workerName)
                 .setWorkerPoolSize(1);
         deployments.add(
-            vertx.deployVerticle(new DeviceWorker(workerName, model.queue(), replica), options));
+            vertx.deployVerticle(new DeviceWorker(workerName, model.queue(), replica,
+                (size, busyNanos) -> metrics.batchRun(config.name(), version, device,
+                    workerName, size, busyNanos)), options));
       }
     }
     return Future.join(deployments)
@@ -279,6 +290,8 @@ public final class ModelManager {
                   .forEach(d -> model.workerDeployments().add(d.result()));
               if (ar.succeeded()) {
                 model.state(ModelState.READY, "");
+                metrics.versionServing(config.name(), version, model.queue()::size,
+                    model.queue()::inFlight);
                 LOG.info("model {} v{} ready ({} {}, {} worker(s), plugin {})", config.name(),
                     version, config.family(), spec.name(), deployments.size(), loaded.plugin());
                 return Future.succeededFuture(model);
@@ -423,6 +436,7 @@ public final class ModelManager {
   }
 
   private Future<Void> undeployWorkers(ServedModel model) {
+    metrics.versionRetired(model.name(), model.version());
     List<Future<Void>> undeploys = new ArrayList<>();
     for (String id : model.workerDeployments()) {
       undeploys.add(vertx.undeploy(id));

@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.registry;
 
+import io.inferencegw.gateway.core.ServingMetrics;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.nio.file.Path;
@@ -43,9 +44,16 @@ public final class PluginRegistry implements AutoCloseable {
   private final Path pluginsDir;
   private final Map<String, LoadedPlugin> active = new LinkedHashMap<>();
   private final Map<String, String> failures = new LinkedHashMap<>();
+  private final ServingMetrics metrics;
 
   public PluginRegistry(Path pluginsDir) {
+    this(pluginsDir, ServingMetrics.NONE);
+  }
+
+  /** @param metrics counts plugin loads, reloads and failures */
+  public PluginRegistry(Path pluginsDir, ServingMetrics metrics) {
     this.pluginsDir = pluginsDir;
+    this.metrics = metrics;
   }
 
   public Path pluginsDir() {
@@ -56,6 +64,7 @@ public final class PluginRegistry implements AutoCloseable {
   public synchronized Optional<LoadedPlugin> activate(LoadedPlugin plugin) {
     failures.remove(plugin.jar().getFileName().toString());
     LoadedPlugin previous = active.put(plugin.id(), plugin);
+    metrics.pluginActivated(previous != null);
     LOG.info("plugin {} active, families {}", plugin, plugin.families().keySet());
     return Optional.ofNullable(previous);
   }
@@ -80,6 +89,7 @@ public final class PluginRegistry implements AutoCloseable {
 
   public synchronized void recordFailure(Path jar, String reason) {
     failures.put(jar.getFileName().toString(), reason);
+    metrics.pluginFailed();
   }
 
   public synchronized void forget(Path jar) {

@@ -4,9 +4,12 @@ import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.connection.ConnectionGuard;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ClassifierEndpoint;
+import io.inferencegw.gateway.grpc.HealthEndpoint;
 import io.inferencegw.gateway.grpc.ingress.GrpcIngress;
 import io.inferencegw.gateway.oip.OipGrpcService;
 import io.inferencegw.gateway.oip.OipRestRoutes;
+import io.inferencegw.gateway.observability.GatewayMetrics;
+import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.PluginRegistry;
 import io.inferencegw.gateway.stream.StreamRegistry;
@@ -18,7 +21,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,16 +40,20 @@ public final class FrontendVerticle extends VerticleBase {
   private final StreamRegistry streams;
   private final Readiness readiness;
   private final ConnectionGuard connections;
+  private final GatewayMetrics metrics;
+  private final RequestRecorder recorder;
   private HttpServer server;
 
   /**
    * @param streams the WebSocket frame streams of the gateway, shared by all frontends
    * @param readiness the gateway's readiness, shared by all frontends
    * @param connections the connection limits of the port, shared by all frontends
+   * @param metrics the gateway's metrics, served at {@code GET /metrics}
+   * @param recorder where every answered request is reported
    */
   FrontendVerticle(GatewayConfig config, ModelManager models, PluginRegistry plugins,
       InputLimits limits, StreamRegistry streams, Readiness readiness,
-      ConnectionGuard connections) {
+      ConnectionGuard connections, GatewayMetrics metrics, RequestRecorder recorder) {
     this.config = config;
     this.models = models;
     this.plugins = plugins;
@@ -52,14 +61,21 @@ public final class FrontendVerticle extends VerticleBase {
     this.streams = streams;
     this.readiness = readiness;
     this.connections = connections;
+    this.metrics = metrics;
+    this.recorder = recorder;
   }
 
   @Override
   public Future<?> start() {
     // Every gRPC service is added to the ingress, which guards the transport of each call.
     GrpcServer grpc = new GrpcIngress(vertx, limits);
-    new ClassifierEndpoint(vertx, models, plugins, limits).bind(grpc);
+    new ClassifierEndpoint(vertx, models, plugins, limits, recorder).bind(grpc);
     new OipGrpcService(vertx, models, limits, readiness::isReady).bind(grpc);
+    HealthEndpoint health = new HealthEndpoint(vertx, readiness::isReady);
+    health.bind(grpc);
+    readiness.onShuttingDown(() -> context.runOnContext(v -> health.shuttingDown()));
+    // Reflection lists the services on the port as each call finds them.
+    grpc.addService(ReflectionService.v1());
     Router router = Router.router(vertx);
     // Readiness for load balancers and orchestrators: every served model is READY, and the
     // gateway is not shutting down.
@@ -71,6 +87,8 @@ public final class FrontendVerticle extends VerticleBase {
     // The Open Inference Protocol (KServe v2 / Triton) over REST: /v2, /v2/health, /v2/models.
     new OipRestRoutes(vertx, models, limits, readiness::isReady).mount(router);
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
+    // Prometheus scrapes, like health checks, need no management token.
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
     // WebSocket frame streams, GET /v1/models, GET /v1/streams and the /demo/ page.
     new StreamRoutes(vertx, models, limits, streams).mount(router);
     server = vertx.createHttpServer(serverOptions());

@@ -4,6 +4,9 @@ import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.connection.ConnectionGuard;
 import io.inferencegw.gateway.core.InputLimits;
+import io.inferencegw.gateway.observability.AccessLog;
+import io.inferencegw.gateway.observability.GatewayMetrics;
+import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.registry.HotReloader;
 import io.inferencegw.gateway.registry.LoadedPlugin;
 import io.inferencegw.gateway.registry.ModelManager;
@@ -52,10 +55,14 @@ public final class Gateway {
   private final ConnectionGuard connections;
   private final String frontends;
   private final int port;
+  private final GatewayMetrics metrics;
+  private final AccessLog accessLog;
 
   private Gateway(Vertx vertx, PluginRegistry plugins, ModelManager models, HotReloader reloader,
       PluginDirectoryWatcher watcher, Readiness readiness, ConnectionGuard connections,
-      String frontends, int port) {
+      String frontends, int port, GatewayMetrics metrics, AccessLog accessLog) {
+    this.metrics = metrics;
+    this.accessLog = accessLog;
     this.vertx = vertx;
     this.connections = connections;
     this.plugins = plugins;
@@ -77,8 +84,12 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, InputLimits limits) {
-    PluginRegistry plugins = new PluginRegistry(config.pluginsDir());
-    ModelManager models = new ModelManager(vertx, plugins, limits);
+    GatewayMetrics metrics = new GatewayMetrics();
+    PluginRegistry plugins = new PluginRegistry(config.pluginsDir(), metrics);
+    ModelManager models = new ModelManager(vertx, plugins, limits, metrics);
+    StreamRegistry streams = new StreamRegistry(config.streams()); // one for all frontends
+    metrics.bindStreams(streams);
+    AtomicReference<AccessLog> accessLog = new AtomicReference<>();
     PluginLoader loader = new PluginLoader();
     HotReloader reloader = new HotReloader(vertx, plugins, loader, models);
     AtomicReference<Set<Path>> loadedJars = new AtomicReference<>(Set.of());
@@ -86,20 +97,27 @@ public final class Gateway {
     ConnectionGuard connections = new ConnectionGuard(config.connections()); // all frontends'
     return vertx
         .executeBlocking(() -> {
+          if (config.accessLog().enabled()) {
+            accessLog.set(AccessLog.open(config.accessLog(), metrics::accessLogDropped));
+          }
           loadedJars.set(loadPluginDirectory(config.pluginsDir(), loader, plugins));
           return null;
         })
         .compose(v -> loadAll(models, plugins, config.models()))
-        .compose(v -> listen(vertx, config, models, plugins, readiness, limits, connections))
+        .compose(v -> listen(vertx, config, models, plugins, readiness, limits, connections,
+            streams, metrics, new RequestRecorder(metrics, accessLog.get())))
         .map(listening -> {
           PluginDirectoryWatcher watcher = watch(config.pluginsDir(), reloader, loadedJars.get());
           return new Gateway(vertx, plugins, models, reloader, watcher, readiness, connections,
-              listening.deployment(), listening.port());
+              listening.deployment(), listening.port(), metrics, accessLog.get());
         })
         .onSuccess(g -> LOG.info("gateway listening on port {}", g.port()))
         .recover(err -> models.close()
             .eventually(() -> vertx.executeBlocking(() -> {
               plugins.close();
+              if (accessLog.get() != null) {
+                accessLog.get().close();
+              }
               return null;
             }))
             .transform(x -> Future.failedFuture(err)));
@@ -185,18 +203,18 @@ public final class Gateway {
 
   private static Future<Listening> listen(Vertx vertx, GatewayConfig config, ModelManager models,
       PluginRegistry plugins, Readiness readiness, InputLimits limits,
-      ConnectionGuard connections) {
+      ConnectionGuard connections, StreamRegistry streams, GatewayMetrics metrics,
+      RequestRecorder recorder) {
     // A fixed port is shared by one frontend per event loop; port 0 means "any free port",
     // which only one server can take, so then one frontend serves.
     int instances = config.port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
     AtomicReference<FrontendVerticle> first = new AtomicReference<>();
-    StreamRegistry streams = new StreamRegistry(config.streams()); // one for all frontends
     return vertx
         .deployVerticle(
             () -> {
               FrontendVerticle v =
                   new FrontendVerticle(config, models, plugins, limits, streams, readiness,
-                      connections);
+                      connections, metrics, recorder);
               first.compareAndSet(null, v);
               return v;
             },
@@ -247,6 +265,11 @@ public final class Gateway {
     return vertx;
   }
 
+  /** The gateway's metrics, as {@code GET /metrics} serves them. */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
   /** Whether the gateway takes new requests: every model READY, and not shutting down. */
   public boolean isReady() {
     return readiness.isReady();
@@ -278,6 +301,9 @@ public final class Gateway {
         })
         .compose(v -> vertx.executeBlocking(() -> {
           plugins.close();
+          if (accessLog != null) {
+            accessLog.close(); // after the last answer: it writes every line queued
+          }
           return null;
         }))
         .mapEmpty();

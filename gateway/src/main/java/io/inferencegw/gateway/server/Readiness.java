@@ -2,6 +2,8 @@ package io.inferencegw.gateway.server;
 
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ModelState;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Whether the gateway takes new requests, for health checks and load balancers: every served
@@ -12,6 +14,7 @@ final class Readiness {
 
   private final ModelManager models;
   private volatile long shutdownGraceMillis = -1;
+  private final List<Runnable> shutdownListeners = new CopyOnWriteArrayList<>();
 
   Readiness(ModelManager models) {
     this.models = models;
@@ -24,6 +27,15 @@ final class Readiness {
 
   void shuttingDown(long graceMillis) {
     shutdownGraceMillis = Math.max(0, graceMillis);
+    shutdownListeners.forEach(Runnable::run);
+  }
+
+  /**
+   * Runs {@code listener} when shutting down starts (on the thread that starts it, before the
+   * port closes): for those who must tell clients at once, such as gRPC health watches.
+   */
+  void onShuttingDown(Runnable listener) {
+    shutdownListeners.add(listener);
   }
 
   /** How long the frontends let calls in flight finish once the port stops accepting. */

@@ -50,6 +50,26 @@ public final class StreamRegistry {
     open.remove(stats.id());
   }
 
+  /** Streams open now. */
+  public int openStreams() {
+    return open.size();
+  }
+
+  /** Frames answered with a result, over all streams since start. */
+  public long framesOk() {
+    return totals.ok.sum();
+  }
+
+  /** Frames answered as skipped (policy latest), over all streams since start. */
+  public long framesSkipped() {
+    return totals.skipped.sum();
+  }
+
+  /** Frames answered with an error, over all streams since start. */
+  public long framesError() {
+    return totals.errors.sum();
+  }
+
   /** Frames removed from model queues because their stream closed, never computed. */
   public long removedOnDisconnect() {
     return totals.removedOnDisconnect.sum();

@@ -28,6 +28,7 @@ public final class DeviceWorker extends VerticleBase {
   private final String name;
   private final ModelQueue queue;
   private final Supplier<BatchRunner> replicaFactory;
+  private final BatchListener onBatch;
   private BatchRunner runner;
   private volatile boolean stopping;
 
@@ -36,9 +37,22 @@ public final class DeviceWorker extends VerticleBase {
    *     worker's own thread
    */
   public DeviceWorker(String name, ModelQueue queue, Supplier<BatchRunner> replicaFactory) {
+    this(name, queue, replicaFactory, (size, busyNanos) -> {});
+  }
+
+  /** @param onBatch told of every batch this worker ran, on the worker's thread */
+  public DeviceWorker(String name, ModelQueue queue, Supplier<BatchRunner> replicaFactory,
+      BatchListener onBatch) {
     this.name = name;
     this.queue = queue;
     this.replicaFactory = replicaFactory;
+    this.onBatch = onBatch;
+  }
+
+  /** Hears of each batch a worker ran: how many requests, and how long the replica was busy. */
+  @FunctionalInterface
+  public interface BatchListener {
+    void ran(int size, long busyNanos);
   }
 
   @Override
@@ -66,7 +80,12 @@ public final class DeviceWorker extends VerticleBase {
     try {
       List<InferenceRequest> batch = queue.awaitBatch(POLL_NANOS);
       if (!batch.isEmpty() && !stopping) {
-        runner.run(batch);
+        long start = System.nanoTime();
+        try {
+          runner.run(batch);
+        } finally {
+          onBatch.ran(batch.size(), System.nanoTime() - start);
+        }
       } else if (!batch.isEmpty()) {
         // Claimed but not run because we are stopping: the owner drains the queue elsewhere.
         batch.forEach(r -> r.fail(io.inferencegw.gateway.core.ErrorCode.UNAVAILABLE,

@@ -1,0 +1,322 @@
+package io.inferencegw.gateway.observability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.protobuf.ByteString;
+import io.inferencegw.gateway.bench.FashionMnist;
+import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.config.AccessLogConfig;
+import io.inferencegw.gateway.config.BatchingConfig;
+import io.inferencegw.gateway.e2e.TestGateways;
+import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.proto.v1.ClassifierGrpcClient;
+import io.inferencegw.proto.v1.ClassifyRequest;
+import io.inferencegw.proto.v1.ClassifyResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Metrics, request ids and the access log through the real gateway: after a known number of
+ * calls of each outcome, /metrics counts and times exactly those, its text passes promtool, and
+ * each call has its id in its answer and one access log line.
+ */
+@ExtendWith(VertxExtension.class)
+class ObservabilityEndToEndTest {
+
+  /** Only the metrics test calls it, so its counts are exactly that test's calls. */
+  private static final String METERED = "metered-lenet";
+  /** Holds requests for a second unless 64 arrive: lets the test fill its queue. */
+  private static final String SLOW = "slow-lenet";
+  private static final int SLOW_CAPACITY = 4;
+  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  @TempDir
+  static Path dir;
+  private static Path accessLog;
+  private static Gateway gateway;
+  private static GatewayClient client;
+  private static FashionMnist data;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start(Vertx vertx) throws Exception {
+    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    data = FashionMnist.testSet();
+    accessLog = dir.resolve("logs/access.jsonl");
+    gateway = Gateway.start(vertx,
+            TestGateways.withModels(
+                    TestGateways.lenetAs(METERED, new BatchingConfig(8, 2_000, 64)),
+                    TestGateways.lenetAs(SLOW, new BatchingConfig(64, 1_000_000, SLOW_CAPACITY)))
+                .withAccessLog(AccessLogConfig.DEFAULT.withPath(accessLog)))
+        .await(60, TimeUnit.SECONDS);
+    client = new GatewayClient(vertx, "localhost", gateway.port());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (gateway != null) {
+      gateway.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ClassifyRequest png(String model, int i) {
+    return ClassifyRequest.newBuilder()
+        .setModel(model)
+        .setImage(ByteString.copyFrom(data.png(i)))
+        .build();
+  }
+
+  static String scrape(int port) throws Exception {
+    HttpResponse<String> r = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain"),
+        "content type " + r.headers().firstValue("content-type"));
+    return r.body();
+  }
+
+  private static GrpcStatus statusOf(Future<?> call) throws Exception {
+    try {
+      call.await(30, TimeUnit.SECONDS);
+    } catch (GatewayClient.CallFailed e) {
+      return e.status();
+    }
+    throw new AssertionError("call succeeded but an error status was expected");
+  }
+
+  @Test
+  void eachOutcomeIsCountedAndTimedPerApiModelAndVersion() throws Exception {
+    int ok = 5;
+    int invalid = 3;
+    int notFound = 2;
+    // Other tests call unknown models too: this one counts its own.
+    double notFoundBefore = MetricsText.sum(scrape(gateway.port()), "gateway_requests_total",
+        "model", "", "outcome", "not_found");
+    String version = null;
+    for (int i = 0; i < ok; i++) {
+      ClassifyResponse r = client.classify(png(METERED, i)).await(30, TimeUnit.SECONDS);
+      version = r.getVersion();
+    }
+    for (int i = 0; i < invalid; i++) {
+      ClassifyRequest bad = ClassifyRequest.newBuilder().setModel(METERED)
+          .setImage(ByteString.copyFromUtf8("not an image " + i)).build();
+      assertEquals(GrpcStatus.INVALID_ARGUMENT, statusOf(client.classify(bad)));
+    }
+    for (int i = 0; i < notFound; i++) {
+      assertEquals(GrpcStatus.NOT_FOUND, statusOf(client.classify(png("no-such-model", i))));
+    }
+    // Fill the slow model's queue (it runs nothing for a second), then one more is refused.
+    var slowQueue = gateway.models().resolve(SLOW, "").orElseThrow().queue();
+    List<Future<ClassifyResponse>> queued = new ArrayList<>();
+    for (int i = 0; i < SLOW_CAPACITY; i++) {
+      queued.add(client.classify(png(SLOW, 20 + i)));
+    }
+    awaitTrue(() -> slowQueue.size() == SLOW_CAPACITY, "the slow queue to fill");
+    String whileFull = scrape(gateway.port());
+    assertEquals(SLOW_CAPACITY, MetricsText.sum(whileFull, "gateway_queue_depth", "model", SLOW));
+    assertEquals(SLOW_CAPACITY,
+        MetricsText.sum(whileFull, "gateway_requests_in_flight", "model", SLOW));
+    assertEquals(GrpcStatus.RESOURCE_EXHAUSTED, statusOf(client.classify(png(SLOW, 30))));
+    for (Future<ClassifyResponse> q : queued) {
+      q.await(30, TimeUnit.SECONDS);
+    }
+
+    String text = scrape(gateway.port());
+    String requests = "gateway_requests_total";
+    assertEquals(ok, MetricsText.sum(text, requests, "api", "classify", "model", METERED,
+        "version", version, "outcome", "ok"));
+    assertEquals(invalid, MetricsText.sum(text, requests, "api", "classify", "model", METERED,
+        "version", version, "outcome", "invalid_argument"));
+    // An unknown model's name is not a label value: clients cannot grow the series.
+    assertEquals(notFound, MetricsText.sum(text, requests, "model", "", "outcome", "not_found")
+        - notFoundBefore);
+    assertEquals(0, MetricsText.sum(text, requests, "model", "no-such-model"));
+    assertEquals(1, MetricsText.sum(text, requests, "model", SLOW, "outcome",
+        "resource_exhausted"));
+    assertEquals(SLOW_CAPACITY, MetricsText.sum(text, requests, "model", SLOW, "outcome", "ok"));
+
+    assertEquals(ok + invalid, MetricsText.sum(text, "gateway_request_duration_seconds_count",
+        "api", "classify", "model", METERED, "version", version));
+    assertEquals(ok + invalid, MetricsText.sum(text, "gateway_request_duration_seconds_bucket",
+        "model", METERED, "le", "+Inf"));
+    assertEquals(ok, MetricsText.sum(text, "gateway_request_queue_seconds_count",
+        "model", METERED));
+    assertEquals(ok, MetricsText.sum(text, "gateway_request_compute_seconds_count",
+        "model", METERED));
+    // Undecodable bytes are refused at admission: only the good requests reached a batch.
+    double executions = MetricsText.sum(text, "gateway_batch_executions_total", "model", METERED);
+    assertEquals(ok, MetricsText.sum(text, "gateway_inferences_total", "model", METERED));
+    assertEquals(ok, MetricsText.sum(text, "gateway_batch_size_sum", "model", METERED));
+    assertEquals(executions, MetricsText.sum(text, "gateway_batch_size_count", "model", METERED));
+    assertTrue(executions >= 1 && executions <= ok, "executions " + executions);
+    assertTrue(MetricsText.sum(text, "gateway_replica_busy_seconds_total", "model", METERED,
+        "device", "cpu") > 0);
+    assertEquals(0, MetricsText.sum(text, "gateway_queue_depth", "model", SLOW));
+    assertEquals(0, MetricsText.sum(text, "gateway_requests_in_flight", "model", METERED));
+    assertTrue(MetricsText.sum(text, "gateway_plugin_loads_total") >= 1);
+    assertTrue(MetricsText.sum(text, "process_resident_memory_bytes") > 0);
+    assertTrue(MetricsText.sum(text, "jvm_memory_used_bytes", "area", "heap") > 0);
+    assertTrue(MetricsText.has(text, "gateway_stream_frames_total"));
+    assertTrue(MetricsText.has(text, "gateway_streams_active"));
+  }
+
+  @Test
+  void scrapedTextPassesPromtool() throws Exception {
+    String promtool = ExternalTools.require("promtool", "Debian package prometheus");
+    client.classify(png("fashion-lenet", 1)).await(30, TimeUnit.SECONDS);
+    statusOf(client.classify(png("no-such-model", 1)));
+    Path file = dir.resolve("scrape.txt");
+    Files.writeString(file, scrape(gateway.port()));
+    Process p = new ProcessBuilder(promtool, "check", "metrics")
+        .redirectInput(file.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
+    assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out);
+  }
+
+  /** A raw call, to see the response's headers. */
+  private record Answer(GrpcStatus status, String message, String headerId, String fieldId) {}
+
+  private static Answer rawCall(Vertx vertx, ClassifyRequest req, String headerId)
+      throws Exception {
+    GrpcClient grpc = GrpcClient.client(vertx);
+    try {
+      GrpcClientRequest<ClassifyRequest, ClassifyResponse> call =
+          grpc.request(SocketAddress.inetSocketAddress(gateway.port(), "localhost"),
+              ClassifierGrpcClient.Classify).await(10, TimeUnit.SECONDS);
+      if (headerId != null) {
+        call.headers().set(RequestIds.HEADER, headerId);
+      }
+      call.end(req);
+      GrpcClientResponse<ClassifyRequest, ClassifyResponse> resp =
+          call.response().await(30, TimeUnit.SECONDS);
+      ClassifyResponse body = resp.last().otherwiseEmpty().await(30, TimeUnit.SECONDS);
+      String header = resp.headers().get(RequestIds.HEADER);
+      if (header == null) {
+        header = resp.trailers().get(RequestIds.HEADER);
+      }
+      return new Answer(resp.status(), resp.statusMessage(), header,
+          body == null ? null : body.getRequestId());
+    } finally {
+      grpc.close();
+    }
+  }
+
+  @Test
+  void requestIdComesFromTheMessageElseTheHeaderElseIsMadeUp(Vertx vertx) throws Exception {
+    Answer fromMessage = rawCall(vertx,
+        png("fashion-lenet", 2).toBuilder().setRequestId("msg-42").build(), "hdr-ignored");
+    assertEquals(GrpcStatus.OK, fromMessage.status());
+    assertEquals("msg-42", fromMessage.fieldId());
+    assertEquals("msg-42", fromMessage.headerId());
+
+    Answer fromHeader = rawCall(vertx, png("fashion-lenet", 3), "hdr-7");
+    assertEquals("hdr-7", fromHeader.fieldId());
+    assertEquals("hdr-7", fromHeader.headerId());
+
+    Answer madeUp = rawCall(vertx, png("fashion-lenet", 4), null);
+    assertTrue(madeUp.fieldId().matches("[0-9a-f-]{36}"), madeUp.fieldId());
+    assertEquals(madeUp.fieldId(), madeUp.headerId());
+
+    // An error answer carries the id too.
+    Answer notFound = rawCall(vertx, png("no-such-model", 4), "hdr-404");
+    assertEquals(GrpcStatus.NOT_FOUND, notFound.status());
+    assertEquals("hdr-404", notFound.headerId());
+  }
+
+  @Test
+  void anUnusableRequestIdIsInvalidArgumentAndOthersAreServed(Vertx vertx) throws Exception {
+    Future<ClassifyResponse> bystander = client.classify(png("fashion-lenet", 5));
+    Answer tooLong = rawCall(vertx,
+        png("fashion-lenet", 6).toBuilder().setRequestId("x".repeat(129)).build(), null);
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, tooLong.status());
+    assertTrue(tooLong.message().contains("request id must be 1 to 128 visible ASCII"),
+        tooLong.message());
+    Answer control = rawCall(vertx,
+        png("fashion-lenet", 6).toBuilder().setRequestId("tab\there").build(), null);
+    assertEquals(GrpcStatus.INVALID_ARGUMENT, control.status());
+    assertEquals(5, bystander.await(30, TimeUnit.SECONDS).getPredictionsCount());
+  }
+
+  @Test
+  void accessLogHasOneJsonLinePerAnsweredRequest() throws Exception {
+    client.classify(png("fashion-lenet", 8).toBuilder().setRequestId("log-ok").build())
+        .await(30, TimeUnit.SECONDS);
+    statusOf(client.classify(png("no-such-model", 8).toBuilder().setRequestId("log-missing")
+        .build()));
+    Map<String, JsonObject> lines = awaitLines(List.of("log-ok", "log-missing"));
+    JsonObject ok = lines.get("log-ok");
+    assertEquals("classify", ok.getString("api"));
+    assertEquals("fashion-lenet", ok.getString("model"));
+    assertEquals("ok", ok.getString("status"));
+    assertTrue(ok.getLong("queue_us") >= 0 && ok.getLong("compute_us") > 0, ok.encode());
+    assertTrue(ok.getLong("total_us") >= ok.getLong("compute_us"), ok.encode());
+    assertTrue(ok.getString("time").endsWith("Z"), ok.encode());
+    JsonObject missing = lines.get("log-missing");
+    assertEquals("no-such-model", missing.getString("model"));
+    assertEquals("not_found", missing.getString("status"));
+    assertEquals(-1, missing.getLong("compute_us"));
+  }
+
+  /** The access log's lines for these ids, once all are written (bounded polling). */
+  private static Map<String, JsonObject> awaitLines(List<String> ids) throws Exception {
+    long giveUp = System.nanoTime() + WAIT_NANOS;
+    while (true) {
+      Map<String, JsonObject> found = Files.exists(accessLog)
+          ? Files.readAllLines(accessLog).stream().map(JsonObject::new)
+              .filter(j -> ids.contains(j.getString("request_id")))
+              .collect(Collectors.toMap(j -> j.getString("request_id"), Function.identity(),
+                  (a, b) -> {
+                    throw new AssertionError("two lines for " + a.getString("request_id"));
+                  }))
+          : Map.of();
+      if (found.size() == ids.size() || System.nanoTime() > giveUp) {
+        assertEquals(ids.size(), found.size(), "lines for " + ids + ": " + found.keySet());
+        return found;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long giveUp = System.nanoTime() + WAIT_NANOS;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > giveUp) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+}
