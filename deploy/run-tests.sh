@@ -8,10 +8,13 @@ cd "$(dirname "$0")/.."
 # end-to-end test data; python3-grpcio: the Python client test; chromium: the browser test of the
 # stream demo page (driven over the DevTools protocol, so no chromium-driver is needed);
 # python3-websockets: the Python streaming example test; prometheus: promtool checks the /metrics
-# text and one test scrapes the gateway with a real Prometheus server; npm: installs buf, whose
-# `buf curl` calls the gateway through gRPC reflection.
+# text and one test scrapes the gateway with a real Prometheus server; npm (only where no npm is
+# installed yet): installs buf, whose `buf curl` calls the gateway through gRPC reflection.
 packages=(python3-torchvision python3-grpcio python3-websockets dataset-fashion-mnist chromium
-  prometheus npm)
+  prometheus)
+if ! command -v npm >/dev/null; then
+  packages+=(npm)
+fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
@@ -19,6 +22,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-$sudo npm install -g --silent @bufbuild/buf@1.75.0
+if ! buf --version 2>/dev/null | grep -qx 1.75.0; then
+  $sudo npm install -g --silent @bufbuild/buf@1.75.0
+fi
 
 mvn -B verify "$@"
