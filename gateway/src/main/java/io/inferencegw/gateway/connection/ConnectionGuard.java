@@ -105,6 +105,7 @@ public final class ConnectionGuard {
     GuardedConnection guarded =
         new GuardedConnection(conn, channel, http2, limits.webSocketIdleSeconds());
     channel.attr(GUARDED).set(guarded);
+    channel.closeFuture().addListener(f -> guarded.closed());
     if (upgraded == null) { // not an HTTP/1 connection upgraded to h2c, which is counted already
       if (open.incrementAndGet() > limits.maxConnections()) {
         open.decrementAndGet();

@@ -22,7 +22,7 @@ final class GuardedConnection {
   private final boolean http2;
   private final int webSocketIdleSeconds;
   private String refusal; // non-null once refused
-  private HttpServerRequest current; // HTTP/1: the latest request
+  private HttpServerRequest current; // HTTP/1: the latest request, until the connection closes
   private ScheduledFuture<?> headDeadline;
 
   GuardedConnection(HttpConnection conn, Channel channel, boolean http2, int webSocketIdleSeconds) {
@@ -68,8 +68,19 @@ final class GuardedConnection {
       headDeadline.cancel(false);
       headDeadline = null;
     }
-    current = request;
+    if (!http2) {
+      current = request;
+    }
     return true;
+  }
+
+  /**
+   * The connection closed: forget its last request. Timers of the connection may keep this
+   * object for a while, and a request reaches everything its handlers hold (the served model,
+   * and through it the plugin's class loader, which must be collectable once unloaded).
+   */
+  void closed() {
+    current = null;
   }
 
   /**
