@@ -3,6 +3,9 @@ package io.inferencegw.gateway.oip;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.inferencegw.gateway.core.GatewayException;
+import io.inferencegw.gateway.observability.Api;
+import io.inferencegw.gateway.observability.RequestIds;
+import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ClassifierEndpoint;
 import io.inferencegw.gateway.registry.ModelManager;
@@ -23,6 +26,7 @@ import io.inferencegw.proto.oip.ServerMetadataRequest;
 import io.inferencegw.proto.oip.ServerMetadataResponse;
 import io.inferencegw.proto.oip.ServerReadyRequest;
 import io.inferencegw.proto.oip.ServerReadyResponse;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcError;
 import io.vertx.grpc.server.GrpcServer;
@@ -47,14 +51,17 @@ public final class OipGrpcService {
   private final ModelManager models;
   private final InputLimits limits;
   private final BooleanSupplier ready;
+  private final OipRequests requests;
 
   /** @param ready the gateway's readiness, as GET /health/ready answers it */
-  public OipGrpcService(
-      Vertx vertx, ModelManager models, InputLimits limits, BooleanSupplier ready) {
+  /** @param recorder told of every answered infer request */
+  public OipGrpcService(Vertx vertx, ModelManager models, InputLimits limits,
+      BooleanSupplier ready, RequestRecorder recorder) {
     this.vertx = vertx;
     this.models = models;
     this.limits = limits;
     this.ready = ready;
+    this.requests = new OipRequests(recorder, models);
   }
 
   /** Adds the service to the gRPC ingress. */
@@ -134,15 +141,21 @@ public final class OipGrpcService {
 
   private void modelInfer(GrpcServerRequest<ModelInferRequest, ModelInferResponse> call) {
     call.handler(req -> {
+      long startNanos = System.nanoTime();
+      String header = call.headers().get(RequestIds.HEADER);
       SplitInference split;
       try {
         split = SplitInference.start(
             vertx, models, limits, inferCall(req), false, Math.max(0, call.timeout()));
       } catch (GatewayException e) {
+        requests.record(Api.OIP_GRPC, req.getId(), req.getModelName(), req.getModelVersion(),
+            header, startNanos, Future.failedFuture(e));
         ClassifierEndpoint.reply(call, e);
         return;
       }
       split.answer()
+          .onComplete(outcome -> requests.record(Api.OIP_GRPC, req.getId(), req.getModelName(),
+              req.getModelVersion(), header, startNanos, outcome))
           .onSuccess(answer -> call.response().send(response(req, answer)))
           .onFailure(error -> ClassifierEndpoint.reply(call, error));
       call.errorHandler(error -> {

@@ -2,11 +2,15 @@ package io.inferencegw.gateway.oip;
 
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
+import io.inferencegw.gateway.observability.Api;
+import io.inferencegw.gateway.observability.RequestIds;
+import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.registry.ServedModel;
 import io.vertx.core.Handler;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -43,13 +47,17 @@ public final class OipRestRoutes {
   private final ModelManager models;
   private final InputLimits limits;
   private final BooleanSupplier ready;
+  private final OipRequests requests;
 
   /** @param ready the gateway's readiness, as GET /health/ready answers it */
-  public OipRestRoutes(Vertx vertx, ModelManager models, InputLimits limits, BooleanSupplier ready) {
+  /** @param recorder told of every answered infer request */
+  public OipRestRoutes(Vertx vertx, ModelManager models, InputLimits limits,
+      BooleanSupplier ready, RequestRecorder recorder) {
     this.vertx = vertx;
     this.models = models;
     this.limits = limits;
     this.ready = ready;
+    this.requests = new OipRequests(recorder, models);
   }
 
   public void mount(Router router) {
@@ -126,19 +134,27 @@ public final class OipRestRoutes {
   }
 
   private void infer(RoutingContext ctx) {
+    long startNanos = System.nanoTime();
+    String model = ctx.pathParam("model");
+    String header = ctx.request().getHeader(RequestIds.HEADER);
     SplitInference split;
-    RestInferBody.Parsed parsed;
+    RestInferBody.Parsed parsed = null;
     try {
-      parsed = RestInferBody.parse(ctx.pathParam("model"), version(ctx), ctx.body().buffer(),
+      parsed = RestInferBody.parse(model, version(ctx), ctx.body().buffer(),
           ctx.request().getHeader(RestInferBody.HEADER_LENGTH));
       split = SplitInference.start(vertx, models, limits, parsed.call(), parsed.binaryOutputs(), 0);
     } catch (GatewayException e) {
+      requests.record(Api.OIP_REST, parsed == null ? "" : parsed.call().id(), model, version(ctx),
+          header, startNanos, Future.failedFuture(e));
       error(ctx, e);
       return;
     }
+    String id = parsed.call().id();
     ctx.response().closeHandler(closed -> split.cancel());
     split.answer()
-        .onSuccess(answer -> respond(ctx, parsed.call().id(), answer))
+        .onComplete(outcome -> requests.record(Api.OIP_REST, id, model, version(ctx), header,
+            startNanos, outcome))
+        .onSuccess(answer -> respond(ctx, id, answer))
         .onFailure(error -> error(ctx, error));
   }
 

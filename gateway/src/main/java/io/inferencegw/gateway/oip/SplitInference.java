@@ -27,11 +27,11 @@ import java.util.concurrent.TimeUnit;
 final class SplitInference {
 
   /**
-   * The answer: the outputs, in the order of {@code requested}, and the version that computed
-   * them.
+   * The answer: the outputs, in the order of {@code requested}, the version that computed them,
+   * and the first sample's result, whose queue and compute times stand for the request's.
    */
   record Answer(String modelName, String version, List<RequestedOutput> requested,
-      List<OutputTensor> outputs) {}
+      List<OutputTensor> outputs, InferenceResult timing) {}
 
   private record Admitted(ServedModel model, InferenceRequest request) {}
 
@@ -118,7 +118,7 @@ final class SplitInference {
     }
     try {
       answer.complete(new Answer(model.name(), results[0].version(), outputs,
-          AnswerTensors.build(outputs, model, List.of(results))));
+          AnswerTensors.build(outputs, model, List.of(results)), results[0]));
     } catch (RuntimeException e) {
       answer.fail(e);
     }

@@ -70,7 +70,7 @@ public final class FrontendVerticle extends VerticleBase {
     // Every gRPC service is added to the ingress, which guards the transport of each call.
     GrpcServer grpc = new GrpcIngress(vertx, limits);
     new ClassifierEndpoint(vertx, models, plugins, limits, recorder).bind(grpc);
-    new OipGrpcService(vertx, models, limits, readiness::isReady).bind(grpc);
+    new OipGrpcService(vertx, models, limits, readiness::isReady, recorder).bind(grpc);
     HealthEndpoint health = new HealthEndpoint(vertx, readiness::isReady);
     health.bind(grpc);
     readiness.onShuttingDown(() -> context.runOnContext(v -> health.shuttingDown()));
@@ -85,7 +85,7 @@ public final class FrontendVerticle extends VerticleBase {
     });
     new ManagementEndpoint(config, models, plugins).mount(router);
     // The Open Inference Protocol (KServe v2 / Triton) over REST: /v2, /v2/health, /v2/models.
-    new OipRestRoutes(vertx, models, limits, readiness::isReady).mount(router);
+    new OipRestRoutes(vertx, models, limits, readiness::isReady, recorder).mount(router);
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
     // Prometheus scrapes, like health checks, need no management token.
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.client.OipClient;
+import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
+import io.inferencegw.proto.oip.ModelInferRequest;
 import io.inferencegw.gateway.config.AccessLogConfig;
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.e2e.TestGateways;
@@ -52,6 +55,7 @@ class ObservabilityEndToEndTest {
 
   /** Only the metrics test calls it, so its counts are exactly that test's calls. */
   private static final String METERED = "metered-lenet";
+  private static final String OIP_MODEL = "fashion-lenet";
   /** Holds requests for a second unless 64 arrive: lets the test fill its queue. */
   private static final String SLOW = "slow-lenet";
   private static final int SLOW_CAPACITY = 4;
@@ -318,5 +322,47 @@ class ObservabilityEndToEndTest {
       }
       Thread.sleep(5);
     }
+  }
+
+  /**
+   * OIP infer requests are counted once per request, by transport, however many samples (on the
+   * bundled model, so that the other tests' counts of their models stay their own).
+   */
+  @Test
+  void oipRequestsAreCountedPerTransport(Vertx vertx) throws Exception {
+    String before = scrape(gateway.port());
+    String requests = "gateway_requests_total";
+    try (OipClient oip = new OipClient(vertx, "localhost", gateway.port())) {
+      for (int i = 0; i < 2; i++) {
+        ModelInferRequest infer = ModelInferRequest.newBuilder().setModelName(OIP_MODEL)
+            .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("pixels")
+                .setDatatype("UINT8").addShape(2).addShape(28).addShape(28).addShape(1))
+            .addRawInputContents(ByteString.copyFrom(new byte[2 * 784]))
+            .build();
+        oip.call(GRPCInferenceServiceGrpcClient.ModelInfer, infer, 0).await(30, TimeUnit.SECONDS);
+      }
+    }
+    String body = "{\"inputs\": [{\"name\": \"pixels\", \"datatype\": \"UINT8\", "
+        + "\"shape\": [1, 28, 28, 1], \"data\": [" + "0,".repeat(783) + "0]}]}";
+    assertEquals(200, post("/v2/models/" + OIP_MODEL + "/infer", body));
+    assertEquals(404, post("/v2/models/no-such-model/infer", body));
+    String after = scrape(gateway.port());
+    assertEquals(2, delta(before, after, requests, "api", "oip_grpc", "model", OIP_MODEL,
+        "outcome", "ok"), "two gRPC requests of two samples each");
+    assertEquals(1, delta(before, after, requests, "api", "oip_rest", "model", OIP_MODEL,
+        "outcome", "ok"));
+    assertEquals(1, delta(before, after, requests, "api", "oip_rest", "model", "",
+        "outcome", "not_found"));
+  }
+
+  private static double delta(String before, String after, String name, String... labels) {
+    return MetricsText.sum(after, name, labels) - MetricsText.sum(before, name, labels);
+  }
+
+  private static int post(String path, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 }
