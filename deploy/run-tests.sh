@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 # python3-torchvision: the reference oracle for parity tests; dataset-fashion-mnist: training and
 # end-to-end test data; python3-grpcio: the Python client test; chromium: the browser test of the
 # stream demo page (driven over the DevTools protocol, so no chromium-driver is needed);
-# python3-websockets: the Python streaming example test.
-packages=(python3-torchvision python3-grpcio python3-websockets dataset-fashion-mnist chromium)
+# python3-websockets: the Python streaming example test; nginx: the rolling-restart test (a gRPC
+# balancer in front of two gateways).
+packages=(python3-torchvision python3-grpcio python3-websockets dataset-fashion-mnist chromium nginx)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
