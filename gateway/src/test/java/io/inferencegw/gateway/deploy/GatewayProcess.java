@@ -28,6 +28,10 @@ final class GatewayProcess implements AutoCloseable {
     this.port = port;
   }
 
+  int port() {
+    return port;
+  }
+
   /** Starts the JVM and returns once /health/ready answers 200. */
   void start() throws Exception {
     process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
