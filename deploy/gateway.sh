@@ -6,6 +6,8 @@
 #                          network weights and activations live outside it, in LibTorch.
 #   GATEWAY_DIRECT_MEMORY  Netty's direct buffers (-XX:MaxDirectMemorySize), default 256m.
 #   GATEWAY_JAR            the gateway jar, default gateway/target/gateway.jar of this checkout.
+#   GATEWAY_CLASSPATH      instead of a jar: a classpath (or @file naming one) and GATEWAY_MAIN,
+#                          the main class; the container image starts the gateway this way.
 #   JAVA_OPTS              more JVM options, appended.
 #
 # JavaCPP's own check of the process size (maxPhysicalBytes, by default twice the heap) is turned
@@ -13,7 +15,13 @@
 # bound that matters for native memory (README "Memory").
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-jar=${GATEWAY_JAR:-$here/../gateway/target/gateway.jar}
+if [ -n "${GATEWAY_CLASSPATH:-}" ]; then
+  set -- -cp "$GATEWAY_CLASSPATH" "${GATEWAY_MAIN:-io.inferencegw.gateway.cli.GatewayMain}" "$@"
+else
+  set -- -jar "${GATEWAY_JAR:-$here/../gateway/target/gateway.jar}" "$@"
+fi
+# JAVA_OPTS is split on spaces on purpose: it holds several options.
+# shellcheck disable=SC2086
 exec java -Xmx"${GATEWAY_HEAP:-1g}" -XX:MaxDirectMemorySize="${GATEWAY_DIRECT_MEMORY:-256m}" \
   -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 \
-  ${JAVA_OPTS:-} -jar "$jar" "$@"
+  ${JAVA_OPTS:-} "$@"

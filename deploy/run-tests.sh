@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 # end-to-end test data; python3-grpcio: the Python client test; chromium: the browser test of the
 # stream demo page (driven over the DevTools protocol, so no chromium-driver is needed);
 # python3-websockets: the Python streaming example test; prometheus: promtool checks the /metrics
-# text and one test scrapes the gateway with a real Prometheus server; npm (only where no npm is
-# installed yet): installs buf, whose `buf curl` calls the gateway through gRPC reflection.
+# text and one test scrapes the gateway with a real Prometheus server; nginx: the rolling-restart
+# test (a gRPC balancer in front of two gateways); npm (only where no npm is installed yet):
+# installs buf, whose `buf curl` calls the gateway through gRPC reflection.
 packages=(python3-torchvision python3-grpcio python3-websockets dataset-fashion-mnist chromium
-  prometheus)
+  prometheus nginx)
 if ! command -v npm >/dev/null; then
   packages+=(npm)
 fi

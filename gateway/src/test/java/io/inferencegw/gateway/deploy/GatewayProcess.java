@@ -1,0 +1,102 @@
+package io.inferencegw.gateway.deploy;
+
+import io.inferencegw.gateway.e2e.TestGateways;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** A gateway in a JVM of its own, on a fixed port, stopped with SIGTERM as an orchestrator does. */
+final class GatewayProcess implements AutoCloseable {
+
+  private final Path config;
+  private final int port;
+  private final StringBuilder log = new StringBuilder();
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+  private Process process;
+
+  GatewayProcess(Path config, int port) {
+    this.config = config;
+    this.port = port;
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** Starts the JVM and returns once /health/ready answers 200. */
+  void start() throws Exception {
+    process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+            .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        "io.inferencegw.gateway.cli.GatewayMain", "--config", config.toString(),
+        "--port", String.valueOf(port), "--shutdown-grace-seconds", "10",
+        "--plugins", TestGateways.PLUGINS.toAbsolutePath().toString())
+        .redirectErrorStream(true).start();
+    Process p = process;
+    Thread reader = new Thread(() -> copyLog(p), "gateway-" + port + "-log");
+    reader.setDaemon(true);
+    reader.start();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!ready()) {
+      if (!p.isAlive() || System.nanoTime() > end) {
+        throw new AssertionError("gateway on port " + port + " did not get ready:\n" + log());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** SIGTERM, then waits for the drain and the exit. */
+  void stop() throws InterruptedException {
+    process.toHandle().destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("gateway on port " + port + " did not exit:\n" + log());
+    }
+  }
+
+  boolean ready() {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+              + "/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  String log() {
+    synchronized (log) {
+      return log.toString();
+    }
+  }
+
+  private void copyLog(Process p) {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        synchronized (log) {
+          log.append(line).append('\n');
+        }
+      }
+    } catch (IOException ignored) {
+      // the process ended
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+}
