@@ -7,13 +7,9 @@ import io.inferencegw.proto.v1.ListModelsRequest;
 import io.inferencegw.proto.v1.ListModelsResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A gRPC client of the gateway's {@code Classifier} service, for the command-line tools and the
@@ -26,13 +22,7 @@ public final class GatewayClient implements AutoCloseable {
   private final ClassifierGrpcClient stub;
 
   public GatewayClient(Vertx vertx, String host, int port) {
-    this.grpc =
-        GrpcClient.client(
-            vertx,
-            new GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024),
-            new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false));
+    this.grpc = UnaryCalls.client(vertx);
     this.address = SocketAddress.inetSocketAddress(port, host);
     this.stub = ClassifierGrpcClient.create(grpc, address);
   }
@@ -47,20 +37,7 @@ public final class GatewayClient implements AutoCloseable {
    * and the server's message.
    */
   public Future<ClassifyResponse> classify(ClassifyRequest request, long timeoutMillis) {
-    return grpc.request(address, ClassifierGrpcClient.Classify)
-        .compose(
-            req -> {
-              if (timeoutMillis > 0) {
-                req.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-              }
-              return req.end(request)
-                  .compose(v -> req.response())
-                  .compose(resp -> resp.last().recover(err -> {
-                    GrpcStatus status = resp.status();
-                    return Future.failedFuture(status != null && status != GrpcStatus.OK
-                        ? new CallFailed(status, resp.statusMessage()) : err);
-                  }));
-            });
+    return UnaryCalls.call(grpc, address, ClassifierGrpcClient.Classify, request, timeoutMillis);
   }
 
   /** A call the gateway answered with an error status. */

@@ -3,14 +3,9 @@ package io.inferencegw.gateway.client;
 import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
-import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A gRPC client of the gateway's Open Inference Protocol service
@@ -23,10 +18,7 @@ public final class OipClient implements AutoCloseable {
   private final SocketAddress address;
 
   public OipClient(Vertx vertx, String host, int port) {
-    this.grpc = GrpcClient.client(vertx,
-        new GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false));
+    this.grpc = UnaryCalls.client(vertx);
     this.address = SocketAddress.inetSocketAddress(port, host);
   }
 
@@ -36,18 +28,7 @@ public final class OipClient implements AutoCloseable {
    */
   public <Req, Resp> Future<Resp> call(
       ServiceMethod<Resp, Req> method, Req request, long timeoutMillis) {
-    return grpc.request(address, method).compose(req -> {
-      if (timeoutMillis > 0) {
-        req.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-      }
-      return req.end(request)
-          .compose(v -> req.response())
-          .compose(resp -> resp.last().recover(err -> {
-            GrpcStatus status = resp.status();
-            return Future.failedFuture(status != null && status != GrpcStatus.OK
-                ? new GatewayClient.CallFailed(status, resp.statusMessage()) : err);
-          }));
-    });
+    return UnaryCalls.call(grpc, address, method, request, timeoutMillis);
   }
 
   @Override

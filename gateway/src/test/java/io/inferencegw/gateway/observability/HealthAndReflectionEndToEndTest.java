@@ -105,11 +105,14 @@ class HealthAndReflectionEndToEndTest {
   void watchersSeeNotServingWhenShutdownStartsAndCallsInFlightAreAnswered(Vertx vertx)
       throws Exception {
     GrpcClientRequest<HealthCheckRequest, HealthCheckResponse> watch = open(WATCH);
+    BlockingQueue<ServingStatus> seen = new LinkedBlockingQueue<>();
+    // The handler is set as the response arrives, on its event loop: the first status message
+    // can follow at once and must not find the stream without one.
+    Future<GrpcClientResponse<HealthCheckRequest, HealthCheckResponse>> response =
+        watch.response().onSuccess(r -> r.handler(m -> seen.add(m.getStatus())));
     watch.end(HealthCheckRequest.newBuilder().setService("").build());
     GrpcClientResponse<HealthCheckRequest, HealthCheckResponse> stream =
-        watch.response().await(10, TimeUnit.SECONDS);
-    BlockingQueue<ServingStatus> seen = new LinkedBlockingQueue<>();
-    stream.handler(m -> seen.add(m.getStatus()));
+        response.await(10, TimeUnit.SECONDS);
     Future<Void> ended = stream.end();
     assertEquals(ServingStatus.SERVING, seen.poll(10, TimeUnit.SECONDS));
 

@@ -33,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,10 @@ class ObservabilityEndToEndTest {
   private static Gateway gateway;
   private static GatewayClient client;
   private static FashionMnist data;
-  private static final HttpClient http = HttpClient.newHttpClient();
+  /** HTTP/1.1 (no h2c upgrade) and a bound on every exchange, so that a lost answer fails fast. */
+  private static final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  private static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(30);
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
@@ -102,7 +106,8 @@ class ObservabilityEndToEndTest {
 
   static String scrape(int port) throws Exception {
     HttpResponse<String> r = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(EXCHANGE_TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain"),
@@ -361,7 +366,7 @@ class ObservabilityEndToEndTest {
 
   private static int post(String path, String json) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-            .header("Content-Type", "application/json")
+            .header("Content-Type", "application/json").timeout(EXCHANGE_TIMEOUT)
             .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
   }
