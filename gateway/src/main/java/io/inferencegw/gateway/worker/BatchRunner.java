@@ -125,10 +125,7 @@ public final class BatchRunner implements AutoCloseable {
       request.fail(g);
       return;
     }
-    LOG.error("model {}: preparing an input failed", model, e);
-    request.fail(new GatewayException(ErrorCode.INTERNAL, "model " + model
-        + ": the input could not be prepared (internal error: " + e.getClass().getSimpleName()
-        + ")", e));
+    request.fail(ModelInputStage.internalFailure(model, e));
   }
 
   private void runIsolated(List<Entry> entries, long startNanos) {

@@ -62,10 +62,18 @@ public final class ModelInputStage implements InputStage {
     } catch (GatewayException e) {
       queue.inputFailed(request, e);
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-      LOG.error("model {}: preparing an input failed", model, e);
-      queue.inputFailed(request, new GatewayException(ErrorCode.INTERNAL,
-          "model " + model + ": the input could not be prepared (internal error: "
-              + e.getClass().getSimpleName() + ")"));
+      queue.inputFailed(request, internalFailure(model, e));
     }
+  }
+
+  /**
+   * The answer for an input whose preparation failed through no fault of the client's (logged
+   * here with its cause): INTERNAL, naming the model and the kind of failure only.
+   */
+  static GatewayException internalFailure(String model, Throwable e) {
+    LOG.error("model {}: preparing an input failed", model, e);
+    return new GatewayException(ErrorCode.INTERNAL, "model " + model
+        + ": the input could not be prepared (internal error: " + e.getClass().getSimpleName()
+        + ")", e);
   }
 }
