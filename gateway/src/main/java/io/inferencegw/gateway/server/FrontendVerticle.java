@@ -90,7 +90,7 @@ public final class FrontendVerticle extends VerticleBase {
     // Prometheus scrapes, like health checks, need no management token.
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
     // WebSocket frame streams, GET /v1/models, GET /v1/streams and the /demo/ page.
-    new StreamRoutes(vertx, models, limits, streams).mount(router);
+    new StreamRoutes(vertx, models, limits, streams, recorder).mount(router);
     server = vertx.createHttpServer(serverOptions());
     return server
         .connectionHandler(connections::accept)

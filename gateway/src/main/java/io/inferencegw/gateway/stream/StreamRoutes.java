@@ -3,6 +3,7 @@ package io.inferencegw.gateway.stream;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ModelRouting;
+import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ServedModel;
 import io.vertx.core.Vertx;
@@ -38,12 +39,16 @@ public final class StreamRoutes {
   private final ModelManager models;
   private final InputLimits limits;
   private final StreamRegistry streams;
+  private final RequestRecorder recorder;
 
-  public StreamRoutes(Vertx vertx, ModelManager models, InputLimits limits, StreamRegistry streams) {
+  /** @param recorder where every answered frame is reported, as a request of api stream */
+  public StreamRoutes(Vertx vertx, ModelManager models, InputLimits limits, StreamRegistry streams,
+      RequestRecorder recorder) {
     this.vertx = vertx;
     this.models = models;
     this.limits = limits;
     this.streams = streams;
+    this.recorder = recorder;
   }
 
   /**
@@ -95,7 +100,8 @@ public final class StreamRoutes {
     ctx.request()
         .toWebSocket()
         .onSuccess(ws -> StreamSession.serve(
-            ws, ctx.request().connection(), vertx, model, params, models, limits, streams))
+            ws, ctx.request().connection(), vertx, model, params, models, limits, streams,
+            recorder))
         .onFailure(e -> LOG.debug("WebSocket handshake for {} failed: {}", model, e.toString()));
   }
 

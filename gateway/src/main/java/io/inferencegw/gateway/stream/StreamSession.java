@@ -9,6 +9,9 @@ import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ModelInput;
 import io.inferencegw.gateway.grpc.ModelRouting;
+import io.inferencegw.gateway.observability.Api;
+import io.inferencegw.gateway.observability.CompletedRequest;
+import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ServedModel;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -52,16 +55,18 @@ final class StreamSession {
     final long seq;
     final ReplySequencer.Slot slot;
     final ModelInput input;
+    final long startNanos;
     ServedModel model;
     InferenceRequest request; // the current attempt's, once admitted
     boolean leftQueue; // known to have left the model queue: a worker took it into a batch
     long retryTimer = -1;
     int retries;
 
-    Frame(long seq, ReplySequencer.Slot slot, ModelInput input) {
+    Frame(long seq, ReplySequencer.Slot slot, ModelInput input, long startNanos) {
       this.seq = seq;
       this.slot = slot;
       this.input = input;
+      this.startNanos = startNanos;
     }
   }
 
@@ -75,6 +80,7 @@ final class StreamSession {
   private final StreamParams params;
   private final StreamRegistry registry;
   private final StreamStats stats;
+  private final RequestRecorder recorder;
   private final MessageAssembler assembler;
   private final ReplySequencer replies;
   /** Frames submitted and not yet answered: waiting, computing, or waiting to retry. */
@@ -87,7 +93,7 @@ final class StreamSession {
   private boolean closed;
 
   private StreamSession(ServerWebSocket ws, Vertx vertx, String modelName, StreamParams params,
-      ModelManager models, InputLimits limits, StreamRegistry registry) {
+      ModelManager models, InputLimits limits, StreamRegistry registry, RequestRecorder recorder) {
     this.ws = ws;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
@@ -99,6 +105,7 @@ final class StreamSession {
     this.registry = registry;
     this.stats = registry.register(
         modelName, params, ws.remoteAddress().hostAddress() + ":" + ws.remoteAddress().port());
+    this.recorder = recorder;
     this.assembler = new MessageAssembler(config.maxMessageBytes(), MAX_CONTROL_BYTES);
     this.replies = new ReplySequencer(this::send);
   }
@@ -110,9 +117,10 @@ final class StreamSession {
    *     the WebSocket's
    */
   static void serve(ServerWebSocket ws, HttpConnection connection, Vertx vertx, String modelName,
-      StreamParams params, ModelManager models, InputLimits limits, StreamRegistry registry) {
+      StreamParams params, ModelManager models, InputLimits limits, StreamRegistry registry,
+      RequestRecorder recorder) {
     StreamSession session =
-        new StreamSession(ws, vertx, modelName, params, models, limits, registry);
+        new StreamSession(ws, vertx, modelName, params, models, limits, registry, recorder);
     ws.frameHandler(session::onFrame);
     ws.closeHandler(v -> session.onClose());
     ws.exceptionHandler(session::onException);
@@ -147,6 +155,7 @@ final class StreamSession {
   }
 
   private void onBinary(byte[] data) {
+    long startNanos = System.nanoTime();
     long seq = nextSeq++;
     stats.frameReceived();
     ReplySequencer.Slot slot = replies.openFrame(seq);
@@ -154,11 +163,27 @@ final class StreamSession {
     try {
       input = format.toInput(data, limits);
     } catch (GatewayException e) {
-      stats.answeredError();
-      replies.complete(slot, StreamReplies.error(seq, e));
+      answerUnrouted(slot, seq, startNanos, e);
       return;
     }
-    submit(new Frame(seq, slot, input));
+    submit(new Frame(seq, slot, input, startNanos));
+  }
+
+  /** A frame refused before it was routed to a model version. */
+  private void answerUnrouted(ReplySequencer.Slot slot, long seq, long startNanos,
+      GatewayException e) {
+    stats.answeredError();
+    recorder.record(CompletedRequest.failed(Api.STREAM, requestId(seq), modelName,
+        params.version(), false, startNanos, e.code()));
+    replies.complete(slot, StreamReplies.error(seq, e));
+  }
+
+  /**
+   * A frame's id in metrics' access log: the stream's id (as {@code GET /v1/streams} lists it)
+   * and the frame's seq, which its reply carries.
+   */
+  private String requestId(long seq) {
+    return "stream-" + stats.id() + "/" + seq;
   }
 
   private void onOversized(MessageAssembler.Oversized message) {
@@ -171,8 +196,7 @@ final class StreamSession {
     }
     long seq = nextSeq++;
     stats.frameReceived();
-    stats.answeredError();
-    replies.complete(replies.openFrame(seq), StreamReplies.error(seq, e));
+    answerUnrouted(replies.openFrame(seq), seq, System.nanoTime(), e);
   }
 
   private void onControl(String text) {
@@ -203,7 +227,7 @@ final class StreamSession {
         newest = null;
         submit(frame); // policy latest: the newer frame takes the waiting one's place
       } else {
-        answer(frame, StreamReplies.error(frame.seq, e), false);
+        answerFailure(frame, e);
       }
       return;
     }
@@ -237,6 +261,7 @@ final class StreamSession {
     previous.request.fail(ErrorCode.CANCELLED, "superseded by a newer frame");
     inFlight.remove(previous);
     stats.answeredSkipped();
+    recordFailure(previous, ErrorCode.CANCELLED);
     replies.skip(previous.slot);
     return true;
   }
@@ -275,22 +300,24 @@ final class StreamSession {
       newest = null;
     }
     if (ar.succeeded()) {
-      answer(frame, StreamReplies.ok(frame.seq, frame.model, ar.result()), true);
+      inFlight.remove(frame);
+      updateQueued();
+      stats.answeredOk();
+      recorder.record(CompletedRequest.ok(Api.STREAM, requestId(frame.seq), frame.model.name(),
+          frame.startNanos, ar.result()));
+      replies.complete(frame.slot, StreamReplies.ok(frame.seq, frame.model, ar.result()));
     } else {
-      answer(frame, StreamReplies.error(frame.seq, asGatewayException(ar.cause())), false);
+      answerFailure(frame, asGatewayException(ar.cause()));
     }
     updateFlow();
   }
 
-  private void answer(Frame frame, String reply, boolean ok) {
+  private void answerFailure(Frame frame, GatewayException e) {
     inFlight.remove(frame);
     updateQueued();
-    if (ok) {
-      stats.answeredOk();
-    } else {
-      stats.answeredError();
-    }
-    replies.complete(frame.slot, reply);
+    stats.answeredError();
+    recordFailure(frame, e.code());
+    replies.complete(frame.slot, StreamReplies.error(frame.seq, e));
   }
 
   private GatewayException asGatewayException(Throwable error) {
@@ -299,6 +326,14 @@ final class StreamSession {
     }
     LOG.warn("internal error answered to a stream of {}", modelName, error);
     return new GatewayException(ErrorCode.INTERNAL, "internal error: " + error.getMessage());
+  }
+
+  /** Reports a frame that got no result, routed or not yet (it may wait to be admitted). */
+  private void recordFailure(Frame frame, ErrorCode code) {
+    boolean routed = frame.model != null;
+    recorder.record(CompletedRequest.failed(Api.STREAM, requestId(frame.seq),
+        routed ? frame.model.name() : modelName,
+        routed ? frame.model.version() : params.version(), routed, frame.startNanos, code));
   }
 
   /** Pauses reading while the socket holds its maximum, or while the client does not read. */
@@ -331,6 +366,8 @@ final class StreamSession {
     closed = true;
     int removed = 0;
     for (Frame frame : inFlight) {
+      // Each frame is recorded once: those not answered yet never will be, computed or not.
+      recordFailure(frame, ErrorCode.CANCELLED);
       if (frame.retryTimer >= 0) {
         vertx.cancelTimer(frame.retryTimer);
         removed++;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
+import io.inferencegw.gateway.client.FrameStreamClient;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.client.OipClient;
 import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
@@ -19,6 +20,7 @@ import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -37,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -358,6 +361,59 @@ class ObservabilityEndToEndTest {
         "outcome", "ok"));
     assertEquals(1, delta(before, after, requests, "api", "oip_rest", "model", "",
         "outcome", "not_found"));
+  }
+
+  /**
+   * Every binary frame of a stream is a request of api {@code stream}: its outcome counted, its
+   * line in the access log under the stream's id and the frame's seq.
+   */
+  @Test
+  void streamFramesAreCountedAndLogged(Vertx vertx) throws Exception {
+    String before = scrape(gateway.port());
+    LinkedBlockingQueue<FrameStreamClient.Reply> replies = new LinkedBlockingQueue<>();
+    WebSocketClient ws = vertx.createWebSocketClient();
+    FrameStreamClient stream = FrameStreamClient.connect(ws, "localhost", gateway.port(),
+        OIP_MODEL, "policy=all", replies::add).await(30, TimeUnit.SECONDS);
+    int good = 3;
+    for (int i = 0; i < good; i++) {
+      stream.sendFrame(data.png(40 + i));
+    }
+    stream.sendFrame("not an image".getBytes(StandardCharsets.UTF_8));
+    List<String> statuses = new ArrayList<>();
+    for (int i = 0; i < good + 1; i++) {
+      FrameStreamClient.Reply reply = replies.poll(30, TimeUnit.SECONDS);
+      assertTrue(reply != null, "reply " + i);
+      statuses.add(reply.status());
+    }
+    stream.close().await(10, TimeUnit.SECONDS);
+    ws.close();
+    assertEquals(List.of("ok", "ok", "ok", "error"), statuses);
+    String after = scrape(gateway.port());
+    String requests = "gateway_requests_total";
+    assertEquals(good, delta(before, after, requests, "api", "stream", "model", OIP_MODEL,
+        "outcome", "ok"));
+    // The bytes are refused where they are decoded, after routing: the model is known.
+    assertEquals(1, delta(before, after, requests, "api", "stream", "model", OIP_MODEL,
+        "outcome", "invalid_argument"));
+    assertEquals(good + 1, delta(before, after, "gateway_request_duration_seconds_count",
+        "api", "stream", "model", OIP_MODEL));
+    List<JsonObject> lines = new ArrayList<>();
+    awaitTrue(() -> {
+      try {
+        lines.clear();
+        Files.readAllLines(accessLog).stream().map(JsonObject::new)
+            .filter(j -> "stream".equals(j.getString("api"))).forEach(lines::add);
+        return lines.size() == good + 1;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }, "four stream lines in the access log");
+    String streamId = lines.get(0).getString("request_id").replaceAll("/\\d+$", "");
+    assertTrue(streamId.matches("stream-\\d+"), lines.get(0).encode());
+    for (JsonObject line : lines) {
+      assertTrue(line.getString("request_id").startsWith(streamId + "/"), line.encode());
+    }
+    assertEquals(good, lines.stream().filter(j -> "ok".equals(j.getString("status"))).count());
   }
 
   private static double delta(String before, String after, String name, String... labels) {
