@@ -31,6 +31,12 @@ public final class OipClient implements AutoCloseable {
     return UnaryCalls.call(grpc, address, method, request, timeoutMillis);
   }
 
+  /** As above, sending {@code metadata} (such as {@code authorization}) with the call. */
+  public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request,
+      long timeoutMillis, java.util.Map<String, String> metadata) {
+    return UnaryCalls.call(grpc, address, method, request, timeoutMillis, metadata);
+  }
+
   @Override
   public void close() {
     grpc.close();

@@ -9,6 +9,7 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Unary gRPC calls to the gateway, as the clients of this package make them. */
@@ -31,7 +32,15 @@ final class UnaryCalls {
    */
   static <Req, Resp> Future<Resp> call(GrpcClient grpc, SocketAddress address,
       ServiceMethod<Resp, Req> method, Req request, long timeoutMillis) {
+    return call(grpc, address, method, request, timeoutMillis, Map.of());
+  }
+
+  /** As above, sending {@code metadata} (such as {@code authorization}) with the call. */
+  static <Req, Resp> Future<Resp> call(GrpcClient grpc, SocketAddress address,
+      ServiceMethod<Resp, Req> method, Req request, long timeoutMillis,
+      Map<String, String> metadata) {
     return grpc.request(address, method).compose(req -> {
+      metadata.forEach((k, v) -> req.headers().set(k, v));
       if (timeoutMillis > 0) {
         req.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
       }

@@ -8,6 +8,8 @@ import io.inferencegw.gateway.observability.RequestIds;
 import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.grpc.ClassifierEndpoint;
+import io.inferencegw.gateway.management.ManagementAccess;
+import io.inferencegw.gateway.management.ModelRepositoryActions;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.registry.ServedModel;
@@ -52,16 +54,22 @@ public final class OipGrpcService {
   private final InputLimits limits;
   private final BooleanSupplier ready;
   private final OipRequests requests;
+  private final RepositoryRpcs repository;
 
-  /** @param ready the gateway's readiness, as GET /health/ready answers it */
-  /** @param recorder told of every answered infer request */
+  /**
+   * @param ready the gateway's readiness, as GET /health/ready answers it
+   * @param recorder told of every answered infer request
+   * @param access who may call the model repository RPCs
+   */
   public OipGrpcService(Vertx vertx, ModelManager models, InputLimits limits,
-      BooleanSupplier ready, RequestRecorder recorder) {
+      BooleanSupplier ready, RequestRecorder recorder, ManagementAccess access,
+      ModelRepositoryActions repository) {
     this.vertx = vertx;
     this.models = models;
     this.limits = limits;
     this.ready = ready;
     this.requests = new OipRequests(recorder, models);
+    this.repository = new RepositoryRpcs(access, repository);
   }
 
   /** Adds the service to the gRPC ingress. */
@@ -75,6 +83,9 @@ public final class OipGrpcService {
             .bind(GRPCInferenceServiceGrpcService.ServerMetadata, unary(this::serverMetadata))
             .bind(GRPCInferenceServiceGrpcService.ModelMetadata, unary(this::modelMetadata))
             .bind(GRPCInferenceServiceGrpcService.ModelInfer, this::modelInfer)
+            .bind(GRPCInferenceServiceGrpcService.RepositoryIndex, repository::index)
+            .bind(GRPCInferenceServiceGrpcService.RepositoryModelLoad, repository::load)
+            .bind(GRPCInferenceServiceGrpcService.RepositoryModelUnload, repository::unload)
             .build());
   }
 

@@ -9,7 +9,8 @@ final class OipProtocol {
 
   /** The extensions implemented, as ServerMetadata lists them. */
   static final List<String> EXTENSIONS =
-      List.of("binary_tensor_data", "classification", "model_repository");
+      List.of("binary_tensor_data", "classification", "model_repository",
+          "model_repository(unload_dependents)");
 
   /** The parameter that asks for the classification extension on a requested output. */
   static final String CLASSIFICATION = "classification";

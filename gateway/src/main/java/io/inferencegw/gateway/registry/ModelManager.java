@@ -69,6 +69,8 @@ public final class ModelManager {
   private final Map<String, ModelConfig> pending = new ConcurrentHashMap<>();
   private final Map<String, ModelStatus> failed = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastVersion = new ConcurrentHashMap<>();
+  /** The entry each model was last loaded from, kept after an unload so it can load again. */
+  private final Map<String, ModelConfig> lastConfigs = new ConcurrentHashMap<>();
   private final InputMemoryBudget inputBudget;
   private final ServingMetrics metrics;
   private final PreprocessPool preprocessing =
@@ -94,6 +96,7 @@ public final class ModelManager {
    * reason; any other failure leaves the current version serving.
    */
   public Future<ServedModel> load(ModelConfig config) {
+    lastConfigs.put(config.name(), config);
     Optional<PluginRegistry.LoadedFamily> family = plugins.family(config.family());
     if (family.isEmpty()) {
       pending.put(config.name(), config);
@@ -372,6 +375,11 @@ public final class ModelManager {
   private static ModelStatus status(ServedModel m) {
     return new ModelStatus(m.name(), m.version(), m.config().family(), m.config().variant(),
         m.plugin().toString(), m.state(), m.reason());
+  }
+
+  /** The entry this model was last loaded from (config file or management), served or not. */
+  public Optional<ModelConfig> lastConfig(String name) {
+    return Optional.ofNullable(lastConfigs.get(name));
   }
 
   /** Whether a model of this name is served, waiting for its plugin, or failed to load. */

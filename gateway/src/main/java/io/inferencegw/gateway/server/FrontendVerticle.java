@@ -9,6 +9,9 @@ import io.inferencegw.gateway.grpc.ingress.GrpcIngress;
 import io.inferencegw.gateway.oip.OipGrpcService;
 import io.inferencegw.gateway.oip.OipRestRoutes;
 import io.inferencegw.gateway.observability.GatewayMetrics;
+import io.inferencegw.gateway.management.ManagementAccess;
+import io.inferencegw.gateway.management.ManagementEndpoint;
+import io.inferencegw.gateway.management.ModelRepositoryActions;
 import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.PluginRegistry;
@@ -70,7 +73,10 @@ public final class FrontendVerticle extends VerticleBase {
     // Every gRPC service is added to the ingress, which guards the transport of each call.
     GrpcServer grpc = new GrpcIngress(vertx, limits);
     new ClassifierEndpoint(vertx, models, plugins, limits, recorder).bind(grpc);
-    new OipGrpcService(vertx, models, limits, readiness::isReady, recorder).bind(grpc);
+    ModelRepositoryActions repository =
+        new ModelRepositoryActions(models, plugins, config.repository());
+    new OipGrpcService(vertx, models, limits, readiness::isReady, recorder,
+        new ManagementAccess(config.management()), repository).bind(grpc);
     HealthEndpoint health = new HealthEndpoint(vertx, readiness::isReady);
     health.bind(grpc);
     readiness.onShuttingDown(() -> context.runOnContext(v -> health.shuttingDown()));
@@ -83,7 +89,7 @@ public final class FrontendVerticle extends VerticleBase {
       boolean ready = readiness.isReady();
       ctx.response().setStatusCode(ready ? 200 : 503).end(ready ? "ready\n" : "not ready\n");
     });
-    new ManagementEndpoint(config, models, plugins).mount(router);
+    new ManagementEndpoint(config, repository, plugins).mount(router);
     // The Open Inference Protocol (KServe v2 / Triton) over REST: /v2, /v2/health, /v2/models.
     new OipRestRoutes(vertx, models, limits, readiness::isReady, recorder).mount(router);
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));

@@ -347,7 +347,8 @@ class OipEndToEndTest {
         ServerReadyRequest.getDefaultInstance(), 0).await(30, TimeUnit.SECONDS).getReady());
     ServerMetadataResponse server = oip.call(GRPCInferenceServiceGrpcClient.ServerMetadata,
         ServerMetadataRequest.getDefaultInstance(), 0).await(30, TimeUnit.SECONDS);
-    assertEquals(List.of("binary_tensor_data", "classification", "model_repository"),
+    assertEquals(List.of("binary_tensor_data", "classification", "model_repository",
+        "model_repository(unload_dependents)"),
         server.getExtensionsList());
     assertTrue(oip.call(GRPCInferenceServiceGrpcClient.ModelReady,
         ModelReadyRequest.newBuilder().setName(MODEL).build(), 0)
@@ -558,7 +559,7 @@ class OipEndToEndTest {
     assertEquals(200, rest(HttpMethod.GET, "/v2/health/live", null, null).status());
     assertEquals(200, rest(HttpMethod.GET, "/v2/health/ready", null, null).status());
     assertEquals(new JsonArray().add("binary_tensor_data").add("classification")
-        .add("model_repository"),
+        .add("model_repository").add("model_repository(unload_dependents)"),
         rest(HttpMethod.GET, "/v2", null, null).json().getJsonArray("extensions"));
     JsonObject meta = rest(HttpMethod.GET, "/v2/models/" + MODEL, null, null).json();
     assertEquals("FP32", meta.getJsonArray("outputs").getJsonObject(1).getString("datatype"));

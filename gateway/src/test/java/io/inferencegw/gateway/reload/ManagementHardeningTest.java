@@ -272,7 +272,7 @@ class ManagementHardeningTest {
     try (ServingProbe probe = ServingProbe.start(vertx, gateway.port())) {
       for (String path : List.of("evil%0D%0AINFO%20forged", "-dash", "a%2Fb", "x".repeat(129))) {
         assertRefused(call("POST", "/v2/repository/models/" + path + "/load", entry().encode(),
-            "Bearer " + TOKEN), 400, "the model name in the path must be " + SafeNames.RULE);
+            "Bearer " + TOKEN), 400, "the model name must be " + SafeNames.RULE);
         assertRefused(call("POST", "/v2/repository/models/" + path + "/unload", null,
             "Bearer " + TOKEN), 400, SafeNames.RULE);
       }
