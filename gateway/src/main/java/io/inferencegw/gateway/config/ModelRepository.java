@@ -30,6 +30,32 @@ public final class ModelRepository implements FileResolver {
     return root;
   }
 
+  /**
+   * The text with this folder's location taken out of the paths in it, so that messages for
+   * remote callers name files as they would (relative to the repository) and do not tell where
+   * the repository lies on the server's disk.
+   */
+  public String hideLocation(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    for (Path p : new Path[] {realRootOrNull(), root}) {
+      if (p != null) {
+        out = out.replace(p + java.io.File.separator, "");
+      }
+    }
+    return out;
+  }
+
+  private Path realRootOrNull() {
+    try {
+      return root.toRealPath();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   @Override
   public ResourceRef resolve(String key, String name) {
     if (name.isEmpty() || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

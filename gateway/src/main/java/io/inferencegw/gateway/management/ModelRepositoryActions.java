@@ -60,6 +60,8 @@ public final class ModelRepositoryActions {
   public List<ModelStatus> index(boolean readyOnly) {
     return models.index().stream()
         .filter(s -> !readyOnly || s.state() == ModelState.READY)
+        .map(s -> new ModelStatus(s.name(), s.version(), s.family(), s.variant(), s.plugin(),
+            s.state(), repository.hideLocation(s.reason())))
         .toList();
   }
 
@@ -137,16 +139,17 @@ public final class ModelRepositoryActions {
   }
 
   /** A failed load: the caller's request 400, the files it names 422, ours 500. */
-  private static RepositoryRefusal loadFailure(Throwable error) {
+  private RepositoryRefusal loadFailure(Throwable error) {
+    String message = repository.hideLocation(error.getMessage());
     if (error instanceof ConfigException) {
-      return new RepositoryRefusal(Kind.BAD_REQUEST, error.getMessage());
+      return new RepositoryRefusal(Kind.BAD_REQUEST, message);
     }
     Kind kind = error instanceof ModelLoadException e ? switch (e.kind()) {
       case INVALID_REQUEST -> Kind.BAD_REQUEST;
       case INVALID_FILE -> Kind.INVALID_FILE;
       case INTERNAL -> Kind.INTERNAL;
     } : Kind.INTERNAL;
-    return new RepositoryRefusal(kind, error.getMessage());
+    return new RepositoryRefusal(kind, message);
   }
 
   /**

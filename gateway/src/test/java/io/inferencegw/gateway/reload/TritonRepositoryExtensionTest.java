@@ -153,6 +153,15 @@ class TritonRepositoryExtensionTest {
     assertEquals(200, reload.status(), reload.body());
     assertEquals("2", reload.json().getString("version"));
 
+    // A file that cannot be served is named as the caller named it, not by where it lies.
+    Reply wrongVariant = post("/v2/repository/models/other/load",
+        entry().replace("lenet5-relu", "lenet5"));
+    assertEquals(422, wrongVariant.status(), wrongVariant.body());
+    assertTrue(wrongVariant.body().contains("from fashion-lenet.safetensors into"),
+        wrongVariant.body());
+    assertFalse(wrongVariant.body().contains(repository.toString()), wrongVariant.body());
+    assertFalse(post("/v2/repository/index", null).body().contains(repository.toString()));
+
     Reply never = post("/v2/repository/models/never-seen/load", null);
     assertEquals(404, never.status());
     assertTrue(never.json().getString("error").contains("send its entry"), never.body());
