@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.GRPCAction;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -14,9 +15,11 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.inferencegw.gateway.config.GatewayConfig;
+import io.inferencegw.gateway.observability.GrpcHealthCheck;
 import io.inferencegw.gateway.server.Gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.client.GrpcClient;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,9 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The base Deployment's probes against the real gateway running the base ConfigMap's config: each
- * probe's port is the one the gateway listens on (and the one the Service targets), each path
- * answers 200 on a ready gateway, and readiness turns false as soon as shutdown starts, so
- * Kubernetes takes the pod out of its endpoints before the port closes.
+ * probe's port is the one the gateway listens on (and the one the Service targets), each HTTP
+ * probe's path answers 200 and each gRPC probe's health check SERVING on a ready gateway, and
+ * readiness turns false as soon as shutdown starts, so Kubernetes takes the pod out of its
+ * endpoints before the port closes.
  */
 @ExtendWith(VertxExtension.class)
 class ProbesEndToEndTest {
@@ -53,43 +57,61 @@ class ProbesEndToEndTest {
     List<HasMetadata> base = DeployFiles.build(DeployFiles.K8S.resolve("base"));
     Deployment deployment = DeployFiles.only(base, Deployment.class);
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-    Map<String, HTTPGetAction> probes = new LinkedHashMap<>();
-    probes.put("startup", httpGet(container.getStartupProbe(), "startup"));
-    probes.put("liveness", httpGet(container.getLivenessProbe(), "liveness"));
-    probes.put("readiness", httpGet(container.getReadinessProbe(), "readiness"));
+    Map<String, Probe> probes = new LinkedHashMap<>();
+    probes.put("startup", container.getStartupProbe());
+    probes.put("liveness", container.getLivenessProbe());
+    probes.put("readiness", container.getReadinessProbe());
 
     GatewayConfig deployed = DeployFiles.loadMounted(DeployFiles.configText(
         DeployFiles.only(base, ConfigMap.class), deployment), dir);
     for (var probe : probes.entrySet()) {
-      assertEquals(deployed.port(), containerPort(container, probe.getValue().getPort()),
-          probe.getKey() + " probe's port is not the port the gateway listens on");
+      assertEquals(deployed.port(), containerPort(container, port(probe.getKey(),
+          probe.getValue())), probe.getKey() + " probe's port is not the port the gateway"
+          + " listens on");
     }
     Service service = DeployFiles.only(base, Service.class);
     assertEquals(deployed.port(), containerPort(container,
         service.getSpec().getPorts().get(0).getTargetPort()), "the Service's target port");
 
     Gateway gateway = Gateway.start(vertx, deployed.withPort(0)).await(60, TimeUnit.SECONDS);
+    GrpcClient grpc = GrpcClient.client(vertx);
     Future<Void> closing = null;
     try {
       for (var probe : probes.entrySet()) {
-        HttpResponse<String> answer = get(gateway.port(), probe.getValue().getPath());
-        assertEquals(200, answer.statusCode(),
-            probe.getKey() + " probe " + probe.getValue().getPath() + ": " + answer.body());
+        HTTPGetAction httpGet = probe.getValue().getHttpGet();
+        GRPCAction grpcCheck = probe.getValue().getGrpc();
+        if (httpGet != null) {
+          HttpResponse<String> answer = get(gateway.port(), httpGet.getPath());
+          assertEquals(200, answer.statusCode(),
+              probe.getKey() + " probe " + httpGet.getPath() + ": " + answer.body());
+        } else {
+          String name = grpcCheck.getService() == null ? "" : grpcCheck.getService();
+          assertEquals("SERVING", GrpcHealthCheck.check(grpc, gateway.port(), name),
+              probe.getKey() + " probe: gRPC health of '" + name + "'");
+        }
       }
       assertTrue(gateway.isReady());
       closing = gateway.close();
       // No wait: readiness is false from the moment shutdown starts, before any call drains.
       assertFalse(gateway.isReady(), "readiness must turn false as soon as shutdown starts");
     } finally {
+      grpc.close();
       (closing != null ? closing : gateway.close()).await(60, TimeUnit.SECONDS);
     }
   }
 
-  private static HTTPGetAction httpGet(Probe probe, String kind) {
-    if (probe == null || probe.getHttpGet() == null) {
-      throw new AssertionError("the gateway container has no HTTP " + kind + " probe");
+  /** The port of an HTTP or gRPC probe; any other kind fails the test. */
+  private static IntOrString port(String kind, Probe probe) {
+    if (probe == null) {
+      throw new AssertionError("the gateway container has no " + kind + " probe");
     }
-    return probe.getHttpGet();
+    if (probe.getHttpGet() != null) {
+      return probe.getHttpGet().getPort();
+    }
+    if (probe.getGrpc() != null) {
+      return new IntOrString(probe.getGrpc().getPort());
+    }
+    throw new AssertionError("the " + kind + " probe is neither HTTP nor gRPC");
   }
 
   /** The container port a probe or Service names, by number or by the container port's name. */

@@ -47,9 +47,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HealthAndReflectionEndToEndTest {
 
   private static final String SLOW = "slow-lenet";
-  private static final ServiceMethod<HealthCheckResponse, HealthCheckRequest> CHECK =
-      ServiceMethod.client(HealthEndpoint.SERVICE, "Check", GrpcMessageEncoder.encoder(),
-          GrpcMessageDecoder.decoder(HealthCheckResponse.newBuilder()));
   private static final ServiceMethod<HealthCheckResponse, HealthCheckRequest> WATCH =
       ServiceMethod.client(HealthEndpoint.SERVICE, "Watch", GrpcMessageEncoder.encoder(),
           GrpcMessageDecoder.decoder(HealthCheckResponse.newBuilder()));
@@ -83,14 +80,8 @@ class HealthAndReflectionEndToEndTest {
         .await(10, TimeUnit.SECONDS);
   }
 
-  /** The status Check answers for a service, or the call's error status as a string. */
   private String check(String service) throws Exception {
-    GrpcClientRequest<HealthCheckRequest, HealthCheckResponse> call = open(CHECK);
-    call.end(HealthCheckRequest.newBuilder().setService(service).build());
-    GrpcClientResponse<HealthCheckRequest, HealthCheckResponse> resp =
-        call.response().await(10, TimeUnit.SECONDS);
-    HealthCheckResponse body = resp.last().otherwiseEmpty().await(10, TimeUnit.SECONDS);
-    return body != null ? body.getStatus().name() : resp.status().name();
+    return GrpcHealthCheck.check(grpc, gateway.port(), service);
   }
 
   @Test
