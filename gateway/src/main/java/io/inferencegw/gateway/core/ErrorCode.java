@@ -1,35 +1,26 @@
 package io.inferencegw.gateway.core;
 
-import io.vertx.grpc.common.GrpcStatus;
-
 /**
- * Why a request did not get a result: one place for the mapping of DESIGN.md's error table to
- * gRPC statuses and HTTP codes, so every front end answers the same situation the same way.
+ * Why a request did not get a result, in the gateway's own terms (DESIGN.md's error table).
+ * Each front end maps these to its protocol: gRPC statuses in
+ * {@code grpc.GrpcStatuses}, HTTP statuses (OIP REST, WebSocket handshakes) in
+ * {@code http.HttpStatuses}; stream replies carry the name.
  */
 public enum ErrorCode {
-  INVALID_ARGUMENT(GrpcStatus.INVALID_ARGUMENT, 400),
-  NOT_FOUND(GrpcStatus.NOT_FOUND, 404),
-  RESOURCE_EXHAUSTED(GrpcStatus.RESOURCE_EXHAUSTED, 429),
-  DEADLINE_EXCEEDED(GrpcStatus.DEADLINE_EXCEEDED, 504),
-  CANCELLED(GrpcStatus.CANCELLED, 499),
-  UNAVAILABLE(GrpcStatus.UNAVAILABLE, 503),
-  INTERNAL(GrpcStatus.INTERNAL, 500);
-
-  private final GrpcStatus grpcStatus;
-  private final int httpStatus;
-
-  ErrorCode(GrpcStatus grpcStatus, int httpStatus) {
-    this.grpcStatus = grpcStatus;
-    this.httpStatus = httpStatus;
-  }
-
-  public GrpcStatus grpcStatus() {
-    return grpcStatus;
-  }
-
-  public int httpStatus() {
-    return httpStatus;
-  }
+  /** The request itself is wrong: malformed, too large, of the wrong shape or values. */
+  INVALID_ARGUMENT,
+  /** No served model (or version) by that name. */
+  NOT_FOUND,
+  /** The model's queue, or the gateway's input memory, is full: retry later. */
+  RESOURCE_EXHAUSTED,
+  /** The request's deadline passed before it was computed. */
+  DEADLINE_EXCEEDED,
+  /** The client went away, or a newer stream frame took this one's place. */
+  CANCELLED,
+  /** The model is loading, draining or unloaded, or the gateway is shutting down. */
+  UNAVAILABLE,
+  /** The gateway failed; the request may be fine. */
+  INTERNAL;
 
   /** The name in lower case, as metrics and logs show it ({@code not_found}). */
   public String label() {

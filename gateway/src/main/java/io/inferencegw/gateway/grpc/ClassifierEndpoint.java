@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.grpc;
 
+import io.inferencegw.gateway.admission.ModelRouting;
 import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.InferenceResult;
 import io.inferencegw.gateway.core.ErrorCode;
@@ -197,7 +198,7 @@ public final class ClassifierEndpoint {
       LOG.warn("internal error answered to a client", error);
     }
     try {
-      call.response().status(e.code().grpcStatus()).statusMessage(e.getMessage()).end();
+      call.response().status(GrpcStatuses.of(e.code())).statusMessage(e.getMessage()).end();
     } catch (RuntimeException closed) {
       LOG.debug("could not answer a call that is already closed: {}", closed.getMessage());
     }

@@ -3,7 +3,7 @@ package io.inferencegw.gateway.oip;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ModelInput;
-import io.inferencegw.gateway.grpc.RequestInputs;
+import io.inferencegw.gateway.admission.ModelInputs;
 import io.inferencegw.gateway.preprocess.TensorInput;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.nio.ByteBuffer;
@@ -96,7 +96,7 @@ final class ModelSignature {
     List<ModelInput> out = new ArrayList<>(batch);
     for (int i = 0; i < batch; i++) {
       try {
-        out.add(RequestInputs.encodedImage(in.elements().get(i), limits));
+        out.add(ModelInputs.encodedImage(in.elements().get(i), limits));
       } catch (GatewayException e) {
         throw atElement(in.name(), i, e);
       }
@@ -117,7 +117,7 @@ final class ModelSignature {
     for (int i = 0; i < batch; i++) {
       byte[] pixels = Arrays.copyOfRange(in.raw(), (int) (i * sample), (int) ((i + 1) * sample));
       try {
-        out.add(RequestInputs.rawPixels(
+        out.add(ModelInputs.rawPixels(
             (int) shape[2], (int) shape[1], (int) shape[3], pixels, limits));
       } catch (GatewayException e) {
         throw atElement(in.name(), i, e);

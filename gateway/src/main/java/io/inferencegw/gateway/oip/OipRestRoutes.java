@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.oip;
 
+import io.inferencegw.gateway.http.HttpStatuses;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.observability.Api;
@@ -233,7 +234,7 @@ public final class OipRestRoutes {
     if (e.code() == ErrorCode.INTERNAL) {
       LOG.warn("internal error answered to a client", error);
     }
-    send(ctx, e.code().httpStatus(), e.getMessage());
+    send(ctx, HttpStatuses.of(e.code()), e.getMessage());
   }
 
   private static void send(RoutingContext ctx, int status, String message) {

@@ -6,7 +6,7 @@ import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ModelInput;
-import io.inferencegw.gateway.grpc.ModelRouting;
+import io.inferencegw.gateway.admission.ModelRouting;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ServedModel;
 import io.vertx.core.Context;

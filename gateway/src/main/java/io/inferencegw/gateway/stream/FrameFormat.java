@@ -2,7 +2,7 @@ package io.inferencegw.gateway.stream;
 
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ModelInput;
-import io.inferencegw.gateway.grpc.RequestInputs;
+import io.inferencegw.gateway.admission.ModelInputs;
 
 /**
  * How a stream's binary messages are to be read; a control message switches it. Only cheap
@@ -19,7 +19,7 @@ sealed interface FrameFormat {
   record Encoded() implements FrameFormat {
     @Override
     public ModelInput toInput(byte[] message, InputLimits limits) {
-      return RequestInputs.encodedImage(message, limits);
+      return ModelInputs.encodedImage(message, limits);
     }
   }
 
@@ -27,7 +27,7 @@ sealed interface FrameFormat {
   record Raw(int width, int height, int channels) implements FrameFormat {
     @Override
     public ModelInput toInput(byte[] message, InputLimits limits) {
-      return RequestInputs.rawPixels(width, height, channels, message, limits);
+      return ModelInputs.rawPixels(width, height, channels, message, limits);
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.inferencegw.gateway.stream;
 
 import io.inferencegw.gateway.core.GatewayException;
-import io.inferencegw.gateway.grpc.ModelRouting;
+import io.inferencegw.gateway.admission.ModelRouting;
 import io.vertx.core.MultiMap;
 import java.util.Set;
 import java.util.TreeSet;

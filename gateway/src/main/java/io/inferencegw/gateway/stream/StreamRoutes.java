@@ -1,8 +1,9 @@
 package io.inferencegw.gateway.stream;
 
+import io.inferencegw.gateway.http.HttpStatuses;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
-import io.inferencegw.gateway.grpc.ModelRouting;
+import io.inferencegw.gateway.admission.ModelRouting;
 import io.inferencegw.gateway.observability.RequestRecorder;
 import io.inferencegw.gateway.registry.ModelManager;
 import io.inferencegw.gateway.registry.ServedModel;
@@ -125,7 +126,7 @@ public final class StreamRoutes {
 
   /** A refused handshake: the HTTP status of the error table, and the reason as JSON. */
   private static void refuse(RoutingContext ctx, GatewayException e) {
-    json(ctx, e.code().httpStatus(),
+    json(ctx, HttpStatuses.of(e.code()),
         new JsonObject().put("code", e.code().name()).put("message", e.getMessage()));
   }
 

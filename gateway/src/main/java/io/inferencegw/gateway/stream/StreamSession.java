@@ -8,7 +8,7 @@ import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ModelInput;
-import io.inferencegw.gateway.grpc.ModelRouting;
+import io.inferencegw.gateway.admission.ModelRouting;
 import io.inferencegw.gateway.observability.Api;
 import io.inferencegw.gateway.observability.CompletedRequest;
 import io.inferencegw.gateway.observability.RequestRecorder;

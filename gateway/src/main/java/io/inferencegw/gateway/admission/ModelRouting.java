@@ -1,4 +1,4 @@
-package io.inferencegw.gateway.grpc;
+package io.inferencegw.gateway.admission;
 
 import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.ModelQueue;
