@@ -5,14 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # python3-torchvision: the reference oracle for parity tests; dataset-fashion-mnist: training and
-# end-to-end test data; python3-grpcio: the Python client test; chromium: the browser test of the
+# end-to-end test data; python3-grpcio: the Python client tests; python3-grpc-tools and
+# grpc-proto: the test whose Python client uses stubs generated (grpc_tools.protoc) from our
+# .proto files and from grpc-proto's standard health.proto; chromium: the browser test of the
 # stream demo page (driven over the DevTools protocol, so no chromium-driver is needed);
 # python3-websockets: the Python streaming example test; prometheus: promtool checks the /metrics
 # text and one test scrapes the gateway with a real Prometheus server; nginx: the rolling-restart
 # test (a gRPC balancer in front of two gateways); npm (only where no npm is installed yet):
 # installs buf, whose `buf curl` calls the gateway through gRPC reflection.
-packages=(python3-torchvision python3-grpcio python3-websockets dataset-fashion-mnist chromium
-  prometheus nginx)
+packages=(python3-torchvision python3-grpcio python3-grpc-tools grpc-proto python3-websockets
+  dataset-fashion-mnist chromium prometheus nginx)
 if ! command -v npm >/dev/null; then
   packages+=(npm)
 fi

@@ -8,6 +8,7 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.weights.WeightLoader;
+import java.util.Arrays;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.BytePointer;
@@ -26,6 +27,13 @@ public final class FashionLenetReference {
 
   /** Predicted class of every test image. */
   public static int[] predictions(FashionMnist data) throws Exception {
+    return predictions(data, 0, data.count());
+  }
+
+  /** Predicted class of test images {@code first} to {@code first + count - 1}, in order. */
+  public static int[] predictions(FashionMnist data, int first, int count) throws Exception {
+    int size = data.rows() * data.cols();
+    byte[] images = Arrays.copyOfRange(data.pixels(), first * size, (first + count) * size);
     ModelConfig cfg = TestGateways.bundledLenet();
     LoadedPlugin plugin = new PluginLoader().load(TestGateways.PLUGINS.resolve("plugin-lenet.jar"));
     try {
@@ -37,13 +45,13 @@ public final class FashionLenetReference {
       try {
         WeightLoader.loadStrict(net, cfg.weights().readAllBytes(), cfg.weights().describe());
         net.eval();
-        int[] out = new int[data.count()];
+        int[] out = new int[count];
         try (InferenceMode guard = new InferenceMode();
             PointerScope scope = new PointerScope()) {
           Tensor pixels =
               torch.from_blob(
-                      new BytePointer(data.pixels()),
-                      new long[] {data.count(), 1, data.rows(), data.cols()},
+                      new BytePointer(images),
+                      new long[] {count, 1, data.rows(), data.cols()},
                       new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Byte))
                   .to(torch.ScalarType.Float);
           Tensor input = pixels.div(new org.bytedeco.pytorch.Scalar(255.0))
@@ -51,7 +59,7 @@ public final class FashionLenetReference {
               .div(new org.bytedeco.pytorch.Scalar(std));
           Tensor argmax = net.forward(input).argmax(new org.bytedeco.pytorch.LongOptional(1), false)
               .contiguous();
-          long[] idx = new long[data.count()];
+          long[] idx = new long[count];
           new LongPointer(argmax.data_ptr()).get(idx);
           for (int i = 0; i < idx.length; i++) {
             out[i] = (int) idx[i];

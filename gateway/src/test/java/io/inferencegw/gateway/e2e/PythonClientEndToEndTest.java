@@ -2,17 +2,16 @@ package io.inferencegw.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.inferencegw.gateway.server.Gateway;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,13 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PythonClientEndToEndTest {
 
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  private static final String PYTHON = "/usr/bin/python3";
   /** {@code deploy/samples/ankle-boot.png: Ankle boot (9) 0.987  [batch 1, v1]} */
   private static final Pattern LINE = Pattern.compile("samples/([a-z-]+)\\.png: (.+?) \\((\\d+)\\) ");
 
   @Test
   void readmePythonClientClassifiesTheSampleImages(Vertx vertx) throws Exception {
-    assumeTrue(pythonHasGrpc(), "needs Debian's python3-grpcio");
+    SystemPython.assumeModules("Debian's python3-grpcio", "grpc");
     Gateway gateway =
         Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {
@@ -64,7 +62,7 @@ class PythonClientEndToEndTest {
   @Test
   void readmePythonClientListsModelsAndTheCatalogWithItsPreprocessing(Vertx vertx)
       throws Exception {
-    assumeTrue(pythonHasGrpc(), "needs Debian's python3-grpcio");
+    SystemPython.assumeModules("Debian's python3-grpcio", "grpc");
     Gateway gateway =
         Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {
@@ -82,21 +80,9 @@ class PythonClientEndToEndTest {
 
   /** Runs deploy/python/classify.py against the gateway; returns its output (exit code 0). */
   private static String classifyPy(Gateway gateway, List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(PYTHON, "deploy/python/classify.py",
+    List<String> cmd = new ArrayList<>(List.of("deploy/python/classify.py",
         "--target", "localhost:" + gateway.port()));
     cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    return out;
-  }
-
-  private static boolean pythonHasGrpc() throws Exception {
-    if (!new File(PYTHON).canExecute()) {
-      return false;
-    }
-    Process p = new ProcessBuilder(PYTHON, "-c", "import grpc").start();
-    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    return SystemPython.run(REPO, Map.of(), Duration.ofSeconds(60), cmd).stdout();
   }
 }

@@ -2,18 +2,18 @@ package io.inferencegw.gateway.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.inferencegw.gateway.e2e.SystemPython;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,27 +28,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PythonStreamClientTest {
 
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  private static final String PYTHON = "/usr/bin/python3";
   /** {@code deploy/samples/bag.png: Bag (8) 1.000  [seq 1, batch 4, 12.3 ms]} */
   private static final Pattern OK = Pattern.compile(
       "samples/([a-z-]+)\\.png: (.+?) \\((\\d+)\\) [0-9.]+  \\[seq (\\d+), batch \\d+, [0-9.]+ ms]");
 
   @Test
   void pythonExampleStreamsTheSampleImagesInOrder(Vertx vertx) throws Exception {
-    assumeTrue(pythonHasWebsockets(), "needs Debian's python3-websockets");
+    SystemPython.assumeModules("Debian's python3-websockets", "websockets");
     Gateway gateway = Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {
       List<Path> samples;
       try (var files = Files.list(REPO.resolve("deploy/samples"))) {
         samples = files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
       }
-      List<String> cmd = new ArrayList<>(List.of(PYTHON, "deploy/python/stream_classify.py",
+      List<String> cmd = new ArrayList<>(List.of("deploy/python/stream_classify.py",
           "--target", "localhost:" + gateway.port(), "--policy", "all", "--top-k", "1"));
       samples.forEach(p -> cmd.add(REPO.relativize(p).toString()));
-      Process p = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-      assertEquals(0, p.exitValue(), out);
+      String out = SystemPython.run(REPO, Map.of(), Duration.ofSeconds(60), cmd).stdout();
       String[] lines = out.strip().split("\n");
       assertEquals(samples.size(), lines.length, out);
       int correct = 0;
@@ -63,13 +59,5 @@ class PythonStreamClientTest {
     } finally {
       gateway.close().await(60, TimeUnit.SECONDS);
     }
-  }
-
-  private static boolean pythonHasWebsockets() throws Exception {
-    if (!new File(PYTHON).canExecute()) {
-      return false;
-    }
-    Process p = new ProcessBuilder(PYTHON, "-c", "import websockets").start();
-    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 }
