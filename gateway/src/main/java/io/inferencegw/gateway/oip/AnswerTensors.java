@@ -74,6 +74,14 @@ final class AnswerTensors {
   }
 
   /**
+   * The shortest decimal that reads back as this float, without an exponent ({@code 0.0003039437},
+   * not {@code 3.039437E-4}): clients split these strings and parse the score themselves.
+   */
+  static String plainDecimal(float value) {
+    return new java.math.BigDecimal(Float.toString(value)).toPlainString();
+  }
+
+  /**
    * Triton's classification extension: per sample the top N classes by descending score, each
    * "score:index:label"; the score is the output's value for the class (a logit, or a softmax
    * probability).
@@ -86,7 +94,7 @@ final class AnswerTensors {
       for (int j = 0; j < n; j++) {
         int index = r.indices()[j];
         float score = o.name().equals(ModelSignature.LOGITS) ? r.logits()[index] : r.scores()[j];
-        elements.add((score + ":" + index + ":" + model.label(index))
+        elements.add((plainDecimal(score) + ":" + index + ":" + model.label(index))
             .getBytes(StandardCharsets.UTF_8));
       }
     }

@@ -323,6 +323,9 @@ class OipEndToEndTest {
           byte[] element = new byte[raw.getInt()];
           raw.get(element);
           String[] fields = new String(element, StandardCharsets.UTF_8).split(":", 3);
+          // A plain decimal, as clients parse it: never an exponent (Java would print scores
+          // below 1e-3, which the top 3 of many images have, as 3.0E-4).
+          assertTrue(fields[0].matches("-?\\d+\\.\\d+"), fields[0]);
           assertEquals(c.getPredictions(k).getIndex(), Integer.parseInt(fields[1]),
               "image " + image + " rank " + k);
           assertEquals(c.getPredictions(k).getLabel(), fields[2]);
