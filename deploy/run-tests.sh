@@ -12,9 +12,10 @@ cd "$(dirname "$0")/.."
 # python3-websockets: the Python streaming example test; prometheus: promtool checks the /metrics
 # text and one test scrapes the gateway with a real Prometheus server; nginx: the rolling-restart
 # test (a gRPC balancer in front of two gateways); npm (only where no npm is installed yet):
-# installs buf, whose `buf curl` calls the gateway through gRPC reflection.
+# installs buf, whose `buf curl` calls the gateway through gRPC reflection; curl: README's REST
+# examples are run as written.
 packages=(python3-torchvision python3-grpcio python3-grpc-tools grpc-proto python3-websockets
-  dataset-fashion-mnist chromium prometheus nginx)
+  dataset-fashion-mnist chromium prometheus nginx curl)
 if ! command -v npm >/dev/null; then
   packages+=(npm)
 fi

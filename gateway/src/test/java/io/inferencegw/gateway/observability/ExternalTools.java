@@ -10,12 +10,12 @@ import java.io.File;
  * skipped on a developer's machine, and fails under CI, which installs them
  * (deploy/run-tests.sh).
  */
-final class ExternalTools {
+public final class ExternalTools {
 
   private ExternalTools() {}
 
   /** The tool's path on PATH; skips the test when absent (fails it when CI=true). */
-  static String require(String tool, String installHint) {
+  public static String require(String tool, String installHint) {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(File.pathSeparator)) {
       File f = new File(dir, tool);
