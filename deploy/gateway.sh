@@ -4,6 +4,8 @@
 #   GATEWAY_HEAP           Java heap (-Xmx), default 1g. It holds queued inputs (at most a
 #                          quarter of it, see README "Limits"), decoded images and buffers;
 #                          network weights and activations live outside it, in LibTorch.
+#                          A percentage (25%) is that share of the memory the JVM sees: in a
+#                          container, of its memory limit (the container images use 25%).
 #   GATEWAY_DIRECT_MEMORY  Netty's direct buffers (-XX:MaxDirectMemorySize), default 256m.
 #   GATEWAY_JAR            the gateway jar, default gateway/target/gateway.jar of this checkout.
 #   GATEWAY_CLASSPATH      instead of a jar: a classpath (or @file naming one) and GATEWAY_MAIN,
@@ -20,8 +22,13 @@ if [ -n "${GATEWAY_CLASSPATH:-}" ]; then
 else
   set -- -jar "${GATEWAY_JAR:-$here/../gateway/target/gateway.jar}" "$@"
 fi
+heap=${GATEWAY_HEAP:-1g}
+case "$heap" in
+  *%) heap="-XX:MaxRAMPercentage=${heap%\%}" ;;
+  *) heap="-Xmx$heap" ;;
+esac
 # JAVA_OPTS is split on spaces on purpose: it holds several options.
 # shellcheck disable=SC2086
-exec java -Xmx"${GATEWAY_HEAP:-1g}" -XX:MaxDirectMemorySize="${GATEWAY_DIRECT_MEMORY:-256m}" \
+exec java "$heap" -XX:MaxDirectMemorySize="${GATEWAY_DIRECT_MEMORY:-256m}" \
   -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 \
   ${JAVA_OPTS:-} "$@"

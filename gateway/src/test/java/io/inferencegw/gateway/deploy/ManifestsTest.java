@@ -117,9 +117,15 @@ class ManifestsTest {
     Map<String, String> env = gateway.getEnv().stream()
         .filter(e -> e.getValue() != null)
         .collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
-    BigDecimal needed = bytes(env.get("GATEWAY_HEAP")).add(bytes(env.get("GATEWAY_DIRECT_MEMORY")))
-        .add(BigDecimal.valueOf(300L << 20));
     BigDecimal limit = Quantity.getAmountInBytes(gateway.getResources().getLimits().get("memory"));
+    // deploy/gateway.sh: a percentage is that share of the container's memory limit.
+    String heap = env.get("GATEWAY_HEAP");
+    BigDecimal heapBytes = heap.endsWith("%")
+        ? limit.multiply(new BigDecimal(heap.substring(0, heap.length() - 1)))
+            .divide(BigDecimal.valueOf(100))
+        : bytes(heap);
+    BigDecimal needed = heapBytes.add(bytes(env.get("GATEWAY_DIRECT_MEMORY")))
+        .add(BigDecimal.valueOf(300L << 20));
     assertTrue(limit.compareTo(needed) > 0, "memory limit " + limit + " < " + needed);
     assertEquals(gateway.getResources().getLimits().get("memory"),
         gateway.getResources().getRequests().get("memory"), "memory is not overcommitted");
