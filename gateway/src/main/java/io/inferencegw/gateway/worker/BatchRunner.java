@@ -305,8 +305,13 @@ public final class BatchRunner implements AutoCloseable {
     }
   }
 
+  /** Frees the network and the native device handle; the runner is unusable afterwards. */
   @Override
   public void close() {
-    network.close();
+    try {
+      network.close();
+    } finally {
+      device.close();
+    }
   }
 }
