@@ -82,7 +82,8 @@ public final class ModelRepositoryActions {
       return Future.failedFuture(new RepositoryRefusal(Kind.NOT_FOUND, "no plugin provides"
           + " family '" + entry.family() + "'; available: " + plugins.familyNames()));
     }
-    return models.load(entry).recover(e -> Future.failedFuture(loadFailure(e)));
+    return models.lifecycle().change(() -> models.load(entry))
+        .recover(e -> Future.failedFuture(loadFailure(e)));
   }
 
   private ModelConfig entryOf(String name, Map<String, Object> request) {
@@ -171,14 +172,15 @@ public final class ModelRepositoryActions {
               + p.getKey() + "' (known: unload_dependents, a boolean)");
         }
       }
-      if (!models.knows(name)) {
-        throw new RepositoryRefusal(Kind.NOT_FOUND, "no model named " + name + " is served");
-      }
     } catch (RepositoryRefusal e) {
       return Future.failedFuture(e);
     }
-    return models.unload(name)
-        .recover(e -> Future.failedFuture(new RepositoryRefusal(Kind.INTERNAL, e.getMessage())));
+    // Whether it is known is decided in turn: a load or an upgrade before it may change that.
+    return models.lifecycle().change(() -> models.knows(name) ? models.unload(name)
+        : Future.<Void>failedFuture(new RepositoryRefusal(Kind.NOT_FOUND,
+            "no model named " + name + " is served")))
+        .recover(e -> Future.failedFuture(e instanceof RepositoryRefusal r ? r
+            : new RepositoryRefusal(Kind.INTERNAL, e.getMessage())));
   }
 
   @SuppressWarnings("unchecked")

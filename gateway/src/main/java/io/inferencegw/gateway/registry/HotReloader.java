@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       plugin is unloaded.
  * </ul>
  *
- * <p>Changes are applied one at a time, in the order they were seen.
+ * <p>Changes are applied one at a time, in the order they were seen, in the model lifecycle
+ * that management calls go through too ({@link ModelLifecycle}).
  */
 public final class HotReloader {
 
@@ -38,7 +39,6 @@ public final class HotReloader {
   private final PluginRegistry plugins;
   private final PluginLoader loader;
   private final ModelManager models;
-  private Future<Void> tail = Future.succeededFuture();
 
   public HotReloader(Vertx vertx, PluginRegistry plugins, PluginLoader loader, ModelManager models) {
     this.vertx = vertx;
@@ -48,15 +48,13 @@ public final class HotReloader {
   }
 
   /** A complete JAR is in the plugins directory (new, or rewritten). */
-  public synchronized Future<Void> jarReady(Path jar) {
-    tail = tail.transform(x -> install(jar));
-    return tail;
+  public Future<Void> jarReady(Path jar) {
+    return models.lifecycle().change(() -> install(jar));
   }
 
   /** A JAR left the plugins directory. */
-  public synchronized Future<Void> jarRemoved(Path jar) {
-    tail = tail.transform(x -> remove(jar));
-    return tail;
+  public Future<Void> jarRemoved(Path jar) {
+    return models.lifecycle().change(() -> remove(jar));
   }
 
   /** A file sat complete-sized in the directory but is not a JAR. */

@@ -72,6 +72,7 @@ public final class ModelManager {
   /** The entry each model was last loaded from, kept after an unload so it can load again. */
   private final Map<String, ModelConfig> lastConfigs = new ConcurrentHashMap<>();
   private final InputMemoryBudget inputBudget;
+  private final ModelLifecycle lifecycle = new ModelLifecycle();
   private final ServingMetrics metrics;
   private final PreprocessPool preprocessing =
       PreprocessPool.forCores(Runtime.getRuntime().availableProcessors());
@@ -375,6 +376,15 @@ public final class ModelManager {
   private static ModelStatus status(ServedModel m) {
     return new ModelStatus(m.name(), m.version(), m.config().family(), m.config().variant(),
         m.plugin().toString(), m.state(), m.reason());
+  }
+
+  /**
+   * Where every change of what is served goes, one at a time: management calls and plugin
+   * events. The methods of this class that change state are its steps; callers outside a
+   * lifecycle change go through it.
+   */
+  public ModelLifecycle lifecycle() {
+    return lifecycle;
   }
 
   /** The entry this model was last loaded from (config file or management), served or not. */

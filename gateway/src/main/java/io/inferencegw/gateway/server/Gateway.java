@@ -103,7 +103,7 @@ public final class Gateway {
           loadedJars.set(loadPluginDirectory(config.pluginsDir(), loader, plugins));
           return null;
         })
-        .compose(v -> loadAll(models, plugins, config.models()))
+        .compose(v -> models.lifecycle().change(() -> loadAll(models, plugins, config.models())))
         .compose(v -> listen(vertx, config, models, plugins, readiness, limits, connections,
             streams, metrics, new RequestRecorder(metrics, accessLog.get())))
         .map(listening -> {
@@ -173,7 +173,8 @@ public final class Gateway {
       }
       loads.add(models.load(m));
     }
-    return Future.all(loads).mapEmpty();
+    // join, not all: the lifecycle change ends when every load has, failed ones included.
+    return Future.join(loads).mapEmpty();
   }
 
   private static PluginDirectoryWatcher watch(Path dir, HotReloader reloader, Set<Path> loaded) {
