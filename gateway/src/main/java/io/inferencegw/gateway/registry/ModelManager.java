@@ -1,48 +1,34 @@
 package io.inferencegw.gateway.registry;
 
 import io.inferencegw.gateway.batching.InferenceRequest;
-import io.inferencegw.gateway.batching.ModelQueue;
 import io.inferencegw.gateway.config.ConfigException;
 import io.inferencegw.gateway.config.ModelConfig;
-import io.inferencegw.gateway.config.ResourceRef;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ServingMetrics;
 import io.inferencegw.gateway.core.InputMemoryBudget;
-import io.inferencegw.gateway.worker.BatchRunner;
-import io.inferencegw.gateway.worker.DeviceWorker;
-import io.inferencegw.gateway.worker.ModelInputPreparer;
-import io.inferencegw.gateway.worker.ModelInputStage;
 import io.inferencegw.gateway.worker.PreprocessPool;
-import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
-import io.inferencegw.plugin.api.weights.SafetensorsFormatException;
-import io.inferencegw.plugin.api.weights.SafetensorsReader;
-import io.inferencegw.plugin.api.weights.WeightLoader;
-import io.inferencegw.plugin.api.weights.WeightsProvenance;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads, routes to and unloads served models.
+ * The lifecycle of served models: loads, version switches, drains and unloads, as steps of
+ * {@link ModelLifecycle}. Its helpers each have one job: {@link RoutingTable} (which version
+ * requests go to), {@link ModelFiles} (reading and checking a version's files),
+ * {@link VersionDeployer} (its queue and device workers) and, on each worker's thread,
+ * {@code worker.ReplicaBuilder} (the network with its weights).
  *
  * <p>A model is served as numbered versions. Loading a model (or upgrading the plugin its family
  * comes from) first prepares a new version beside the current one: its queue, and its device
@@ -58,14 +44,11 @@ public final class ModelManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
   private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-  /** Labels files hold one short line per class; 4 MiB fits 100k classes of 40 characters. */
-  private static final long MAX_LABELS_BYTES = 4L * 1024 * 1024;
 
   private final Vertx vertx;
   private final PluginRegistry plugins;
   private final InputLimits limits;
-  private final Map<String, ServedModel> current = new ConcurrentHashMap<>();
-  private final List<ServedModel> draining = new CopyOnWriteArrayList<>();
+  private final RoutingTable routing = new RoutingTable();
   private final Map<String, ModelConfig> pending = new ConcurrentHashMap<>();
   private final Map<String, ModelStatus> failed = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastVersion = new ConcurrentHashMap<>();
@@ -73,7 +56,7 @@ public final class ModelManager {
   private final Map<String, ModelConfig> lastConfigs = new ConcurrentHashMap<>();
   private final InputMemoryBudget inputBudget;
   private final ModelLifecycle lifecycle = new ModelLifecycle();
-  private final ServingMetrics metrics;
+  private final VersionDeployer deployer;
   private final PreprocessPool preprocessing =
       PreprocessPool.forCores(Runtime.getRuntime().availableProcessors());
 
@@ -88,7 +71,7 @@ public final class ModelManager {
     this.plugins = plugins;
     this.limits = limits;
     this.inputBudget = limits.inputBudget();
-    this.metrics = metrics;
+    this.deployer = new VersionDeployer(vertx, limits, metrics, preprocessing);
   }
 
   /**
@@ -124,8 +107,8 @@ public final class ModelManager {
     }
     String version = Integer.toString(lastVersion.merge(config.name(), 1, Integer::sum));
     return vertx
-        .executeBlocking(() -> readInputs(config, spec))
-        .compose(inputs -> deploy(config, loaded, spec, version, inputs))
+        .executeBlocking(() -> ModelFiles.read(config, spec))
+        .compose(files -> deployer.deploy(config, loaded, spec, version, files))
         .recover(err -> failLoad(config, err));
   }
 
@@ -164,154 +147,14 @@ public final class ModelManager {
   public Future<Void> activate(ServedModel model) {
     pending.remove(model.name());
     failed.remove(model.name());
-    ServedModel previous = current.put(model.name(), model);
+    ServedModel previous = routing.route(model);
     LOG.info("model {} now served by v{} ({})", model.name(), model.version(), model.plugin());
     return previous == null ? Future.succeededFuture() : retire(previous);
   }
 
   /** Throws away a prepared version that never served. */
   public Future<Void> discard(ServedModel model) {
-    model.state(ModelState.UNAVAILABLE, "discarded");
-    model.queue().close();
-    return undeployWorkers(model);
-  }
-
-  private record LoadInputs(List<String> labels, WeightsSource weights) {}
-
-  /** Weights on disk are memory-mapped by each replica; bundled ones are read once. */
-  private record WeightsSource(ResourceRef ref, byte[] bytes) {
-    void loadInto(ClassifierModule module) {
-      if (bytes != null) {
-        WeightLoader.loadStrict(module, bytes, ref.describe());
-      } else {
-        WeightLoader.loadStrict(module, ref.path().orElseThrow());
-      }
-    }
-  }
-
-  /**
-   * Reads the labels and checks the weights file's header (format, and the family and variant it
-   * records) before any replica is built: a wrong file fails here, cheaply and with the file's
-   * fault named. Keys, shapes, dtypes and values are checked by each replica's strict load.
-   */
-  private static LoadInputs readInputs(ModelConfig config, VariantSpec spec) {
-    List<String> labels = List.of();
-    if (config.labels().isPresent()) {
-      labels = readLabels(config, spec, config.labels().get());
-    }
-    ResourceRef weights = config.weights();
-    try {
-      byte[] bytes = weights.path().isPresent() ? null : weights.readAllBytes();
-      try (SafetensorsReader header = bytes == null
-          ? SafetensorsReader.open(weights.path().get())
-          : SafetensorsReader.of(bytes, weights.describe())) {
-        WeightsProvenance.check(header, config.family(), spec.name());
-      }
-      return new LoadInputs(labels, new WeightsSource(weights, bytes));
-    } catch (IOException e) {
-      throw new ModelLoadException(ModelLoadException.Kind.INVALID_FILE,
-          "model " + config.name() + ": weights " + weights.describe() + " cannot be loaded: "
-              + describe(e), e);
-    }
-  }
-
-  private static List<String> readLabels(ModelConfig config, VariantSpec spec, ResourceRef ref) {
-    String problem;
-    try {
-      if (ref.path().isPresent() && Files.size(ref.path().get()) > MAX_LABELS_BYTES) {
-        problem = "is larger than " + MAX_LABELS_BYTES + " bytes";
-      } else {
-        List<String> labels =
-            new String(ref.readAllBytes(), StandardCharsets.UTF_8)
-                .lines()
-                .map(String::strip)
-                .filter(l -> !l.isEmpty())
-                .toList();
-        if (labels.size() == spec.numClasses()) {
-          return labels;
-        }
-        problem = "has " + labels.size() + " labels but variant " + spec.name() + " has "
-            + spec.numClasses() + " classes";
-      }
-    } catch (IOException e) {
-      problem = "cannot be read (" + describe(e) + ")";
-    }
-    throw new ModelLoadException(ModelLoadException.Kind.INVALID_FILE,
-        "model " + config.name() + ": labels file " + ref.describe() + " " + problem);
-  }
-
-  /** An I/O error's message, with its type when the message alone is only a path. */
-  private static String describe(IOException e) {
-    if (e instanceof SafetensorsFormatException) {
-      return e.getMessage();
-    }
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  private Future<ServedModel> deploy(
-      ModelConfig config, PluginRegistry.LoadedFamily loaded, VariantSpec spec, String version,
-      LoadInputs inputs) {
-    ServedModel model =
-        new ServedModel(config, loaded, version, spec, inputs.labels(),
-            new ModelQueue(config.name(), config.batching(), new ModelInputStage(config.name(),
-                new ModelInputPreparer(spec, limits), preprocessing)));
-    List<Future<String>> deployments = new ArrayList<>();
-    for (String device : config.devices()) {
-      for (int i = 0; i < config.instances(); i++) {
-        String workerName = config.name() + "/v" + version + "@" + device + "#" + i;
-        Supplier<BatchRunner> replica =
-            () -> {
-              if (device.equals("cpu")) {
-                // OpenMP thread count is per calling thread: this sets it for this worker only.
-                org.bytedeco.pytorch.global.torch.set_num_threads(config.cpuThreadsPerReplica());
-              }
-              ClassifierModule network = loaded.family().buildForLoading(spec.name());
-              try {
-                inputs.weights().loadInto(network);
-                return new BatchRunner(config.name(), version, spec, network, device,
-                    new ModelInputPreparer(spec, limits), config.channelsLast());
-              } catch (RuntimeException e) {
-                network.close();
-                throw e;
-              }
-            };
-        DeploymentOptions options =
-            new DeploymentOptions()
-                .setThreadingModel(ThreadingModel.WORKER)
-                .setWorkerPoolName("device-" + workerName)
-                .setWorkerPoolSize(1);
-        deployments.add(
-            vertx.deployVerticle(new DeviceWorker(workerName, model.queue(), replica,
-                (size, busyNanos) -> metrics.batchRun(config.name(), version, device,
-                    workerName, size, busyNanos)), options));
-      }
-    }
-    return Future.join(deployments)
-        .transform(
-            ar -> {
-              deployments.stream()
-                  .filter(Future::succeeded)
-                  .forEach(d -> model.workerDeployments().add(d.result()));
-              if (ar.succeeded()) {
-                model.state(ModelState.READY, "");
-                metrics.versionServing(config.name(), version, model.queue()::size,
-                    model.queue()::inFlight);
-                LOG.info("model {} v{} ready ({} {}, {} worker(s), plugin {})", config.name(),
-                    version, config.family(), spec.name(), deployments.size(), loaded.plugin());
-                return Future.succeededFuture(model);
-              }
-              Throwable cause =
-                  deployments.stream()
-                      .filter(Future::failed)
-                      .map(Future::cause)
-                      .findFirst()
-                      .orElse(ar.cause());
-              return discard(model)
-                  .transform(x -> Future.failedFuture(new ModelLoadException(
-                      ModelLoadException.kindOf(cause),
-                      "model " + config.name() + " v" + version + " failed to load: "
-                          + cause.getMessage(), cause)));
-            });
+    return deployer.discard(model);
   }
 
   /**
@@ -319,15 +162,7 @@ public final class ModelManager {
    * also be one that is draining (the caller answers UNAVAILABLE for it).
    */
   public Optional<ServedModel> resolve(String name, String version) {
-    ServedModel m = current.get(name);
-    if (m != null && (version.isEmpty() || version.equals(m.version()))) {
-      return Optional.of(m);
-    }
-    // A model being unloaded stays visible (as DRAINING) until it is gone, so that callers
-    // get UNAVAILABLE during the drain and NOT_FOUND only afterwards.
-    return draining.stream()
-        .filter(d -> d.name().equals(name) && (version.isEmpty() || d.version().equals(version)))
-        .findFirst();
+    return routing.resolve(name, version);
   }
 
   /** The heap that admitted requests may hold, across all models. */
@@ -337,12 +172,12 @@ public final class ModelManager {
 
   /** The versions currently served, one per model name. */
   public Collection<ServedModel> models() {
-    return List.copyOf(current.values());
+    return routing.current();
   }
 
   /** Served models whose replicas were built by this plugin. */
   public List<ServedModel> servedBy(LoadedPlugin plugin) {
-    return current.values().stream().filter(m -> m.plugin() == plugin).toList();
+    return routing.current().stream().filter(m -> m.plugin() == plugin).toList();
   }
 
   /** Configured models waiting for a plugin that provides one of these families. */
@@ -353,20 +188,20 @@ public final class ModelManager {
   /** Every model the gateway knows of: served, draining, pending and failed. */
   public List<ModelStatus> index() {
     List<ModelStatus> out = new ArrayList<>();
-    for (ServedModel m : current.values()) {
+    for (ServedModel m : routing.current()) {
       out.add(status(m));
     }
-    for (ServedModel m : draining) {
+    for (ServedModel m : routing.draining()) {
       out.add(status(m));
     }
     for (ModelConfig c : pending.values()) {
-      if (!current.containsKey(c.name())) {
+      if (!routing.serves(c.name())) {
         out.add(new ModelStatus(c.name(), "", c.family(), c.variant(), "", ModelState.UNAVAILABLE,
             "waiting for a plugin that provides family '" + c.family() + "'"));
       }
     }
     for (ModelStatus f : failed.values()) {
-      if (!current.containsKey(f.name())) {
+      if (!routing.serves(f.name())) {
         out.add(f);
       }
     }
@@ -394,7 +229,7 @@ public final class ModelManager {
 
   /** Whether a model of this name is served, waiting for its plugin, or failed to load. */
   public boolean knows(String name) {
-    return current.containsKey(name) || pending.containsKey(name) || failed.containsKey(name);
+    return routing.serves(name) || pending.containsKey(name) || failed.containsKey(name);
   }
 
   /**
@@ -404,7 +239,7 @@ public final class ModelManager {
   public Future<Void> unload(String name) {
     boolean known = pending.remove(name) != null;
     known |= failed.remove(name) != null;
-    ServedModel model = current.remove(name);
+    ServedModel model = routing.remove(name);
     if (model == null) {
       return known ? Future.succeededFuture()
           : Future.failedFuture(new ConfigException("no model named " + name + " is served"));
@@ -417,7 +252,7 @@ public final class ModelManager {
    * again when a plugin provides its family.
    */
   public Future<Void> unloadToPending(ServedModel model) {
-    if (current.remove(model.name(), model)) {
+    if (routing.remove(model)) {
       pending.put(model.name(), model.config());
     }
     return retire(model);
@@ -425,12 +260,12 @@ public final class ModelManager {
 
   private Future<Void> retire(ServedModel model) {
     model.state(ModelState.DRAINING, "replaced or unloaded; finishing queued requests");
-    draining.add(model);
+    routing.startDraining(model);
     return drain(model)
-        .compose(v -> undeployWorkers(model))
+        .compose(v -> deployer.undeploy(model))
         .onComplete(v -> {
           model.state(ModelState.UNAVAILABLE, "unloaded");
-          draining.remove(model);
+          routing.drained(model);
           LOG.info("model {} v{} unloaded", model.name(), model.version());
         });
   }
@@ -453,21 +288,11 @@ public final class ModelManager {
     drained.complete();
   }
 
-  private Future<Void> undeployWorkers(ServedModel model) {
-    metrics.versionRetired(model.name(), model.version());
-    List<Future<Void>> undeploys = new ArrayList<>();
-    for (String id : model.workerDeployments()) {
-      undeploys.add(vertx.undeploy(id));
-    }
-    model.workerDeployments().clear();
-    return Future.join(undeploys).mapEmpty();
-  }
-
   /** Unloads every model, then stops the preprocessing threads. */
   public Future<Void> close() {
     List<Future<Void>> all = new ArrayList<>();
-    for (String name : List.copyOf(current.keySet())) {
-      all.add(unload(name));
+    for (ServedModel m : routing.current()) {
+      all.add(unload(m.name()));
     }
     return Future.join(all).<Void>mapEmpty().onComplete(v -> preprocessing.close());
   }

@@ -1,0 +1,52 @@
+package io.inferencegw.gateway.worker;
+
+import io.inferencegw.gateway.config.ModelConfig;
+import io.inferencegw.gateway.core.InputLimits;
+import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.VariantSpec;
+import java.util.function.Supplier;
+
+/**
+ * Builds one replica of a model version, on the thread of the device worker that will run it:
+ * the thread's LibTorch thread count, the family's network, the weights (strictly), and the
+ * batch runner that owns them.
+ */
+public final class ReplicaBuilder implements Supplier<BatchRunner> {
+
+  private final ModelConfig config;
+  private final String version;
+  private final VariantSpec spec;
+  private final ModelFamily family;
+  private final WeightsSource weights;
+  private final String device;
+  private final InputLimits limits;
+
+  public ReplicaBuilder(ModelConfig config, String version, VariantSpec spec, ModelFamily family,
+      WeightsSource weights, String device, InputLimits limits) {
+    this.config = config;
+    this.version = version;
+    this.spec = spec;
+    this.family = family;
+    this.weights = weights;
+    this.device = device;
+    this.limits = limits;
+  }
+
+  @Override
+  public BatchRunner get() {
+    if (device.equals("cpu")) {
+      // OpenMP's thread count is per calling thread: this sets it for this worker only.
+      org.bytedeco.pytorch.global.torch.set_num_threads(config.cpuThreadsPerReplica());
+    }
+    ClassifierModule network = family.buildForLoading(spec.name());
+    try {
+      weights.loadInto(network);
+      return new BatchRunner(config.name(), version, spec, network, device,
+          new ModelInputPreparer(spec, limits), config.channelsLast());
+    } catch (RuntimeException e) {
+      network.close();
+      throw e;
+    }
+  }
+}
