@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Stream images as video frames to a running gateway over its WebSocket endpoint.
 
 Needs only the websockets package (Debian: python3-websockets). Every frame gets one JSON
@@ -13,7 +13,12 @@ import json
 import sys
 import time
 
-import websockets
+try:
+    import websockets
+except ImportError as missing:
+    sys.exit(f"stream_classify.py: {missing}: install Debian's python3-websockets"
+             f" (apt-get install python3-websockets) and run this script with /usr/bin/python3"
+             f" (this is {sys.executable})")
 
 
 async def stream(args):
