@@ -53,7 +53,7 @@ def list_models(channel, messages, timeout):
     response = list_call(messages["ListModelsRequest"](), timeout=timeout)
     for m in response.models:
         print(f"model {m.name} v{m.version}: {m.family}/{m.variant} {m.state}"
-              f" on {','.join(m.devices)}")
+              f" on {','.join(m.devices)}, {m.num_classes} classes")
     for v in response.catalog:
         p = v.preprocess
         mean = ",".join(f"{x:.3f}" for x in p.mean)
@@ -91,9 +91,15 @@ def main():
             request_serializer=lambda m: m.SerializeToString(),
             response_deserializer=messages["ClassifyResponse"].FromString)
         for path in args.images:
-            with open(path, "rb") as f:
-                request = request_cls(model=args.model, image=f.read(), top_k=args.top_k,
-                                      request_id=os.path.basename(path))
+            try:
+                with open(path, "rb") as f:
+                    image = f.read()
+            except OSError as e:
+                failures += 1
+                print(f"{path}: cannot read the file: {e.strerror or e}", file=sys.stderr)
+                continue
+            request = request_cls(model=args.model, image=image, top_k=args.top_k,
+                                  request_id=os.path.basename(path))
             try:
                 response = classify(request, timeout=args.timeout)
             except grpc.RpcError as e:
