@@ -24,11 +24,18 @@ final class GatewayProcess implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
+  private Path workingDirectory;
 
   /** {@code config} null: the bundled config, as {@code java -jar gateway.jar} serves it. */
   GatewayProcess(Path config, int port) {
     this.config = config;
     this.port = port;
+  }
+
+  /** Starts the JVM in this folder (default: the test's working directory). */
+  GatewayProcess in(Path folder) {
+    this.workingDirectory = folder;
+    return this;
   }
 
   int port() {
@@ -45,7 +52,11 @@ final class GatewayProcess implements AutoCloseable {
     }
     cmd.addAll(List.of("--port", String.valueOf(port), "--shutdown-grace-seconds", "10",
         "--plugins", TestGateways.PLUGINS.toAbsolutePath().toString()));
-    process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (workingDirectory != null) {
+      builder.directory(workingDirectory.toFile());
+    }
+    process = builder.start();
     Process p = process;
     Thread reader = new Thread(() -> copyLog(p), "gateway-" + port + "-log");
     reader.setDaemon(true);
