@@ -1,18 +1,24 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Classify images with a running gateway, from Python with only grpcio and protobuf.
 
 Needs no generated code: message types come from the descriptor set the build writes
-(proto/target/generated-resources/protobuf/descriptor-sets/classifier.desc).
+(proto/target/generated-resources/protobuf/descriptor-sets/classifier.desc). Runs on Debian's
+Python with python3-grpcio and python3-protobuf installed:
 
-    python3 deploy/python/classify.py deploy/samples/*.png
-    python3 deploy/python/classify.py --list      # served models, and the catalog of variants
+    /usr/bin/python3 deploy/python/classify.py deploy/samples/*.png
+    /usr/bin/python3 deploy/python/classify.py --list      # served models, and the catalog of variants
 """
 import argparse
 import os
 import sys
 
-import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+try:
+    import grpc
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+except ImportError as missing:
+    sys.exit(f"classify.py: {missing}: install Debian's python3-grpcio and python3-protobuf"
+             f" (apt-get install python3-grpcio python3-protobuf) and run this script with"
+             f" /usr/bin/python3 (this is {sys.executable})")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DESCRIPTOR = os.path.join(
@@ -47,7 +53,7 @@ def list_models(channel, messages, timeout):
     response = list_call(messages["ListModelsRequest"](), timeout=timeout)
     for m in response.models:
         print(f"model {m.name} v{m.version}: {m.family}/{m.variant} {m.state}"
-              f" on {','.join(m.devices)}")
+              f" on {','.join(m.devices)}, {m.num_classes} classes")
     for v in response.catalog:
         p = v.preprocess
         mean = ",".join(f"{x:.3f}" for x in p.mean)
@@ -85,9 +91,15 @@ def main():
             request_serializer=lambda m: m.SerializeToString(),
             response_deserializer=messages["ClassifyResponse"].FromString)
         for path in args.images:
-            with open(path, "rb") as f:
-                request = request_cls(model=args.model, image=f.read(), top_k=args.top_k,
-                                      request_id=os.path.basename(path))
+            try:
+                with open(path, "rb") as f:
+                    image = f.read()
+            except OSError as e:
+                failures += 1
+                print(f"{path}: cannot read the file: {e.strerror or e}", file=sys.stderr)
+                continue
+            request = request_cls(model=args.model, image=image, top_k=args.top_k,
+                                  request_id=os.path.basename(path))
             try:
                 response = classify(request, timeout=args.timeout)
             except grpc.RpcError as e:

@@ -1,11 +1,12 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Convert a PyTorch checkpoint (.pth, .pt) into the safetensors file the gateway loads.
 
-    python3 deploy/python/convert_checkpoint.py resnet50.pth resnet50.safetensors \
+    /usr/bin/python3 deploy/python/convert_checkpoint.py resnet50.pth resnet50.safetensors \
         --torchvision resnet50 --family resnet
-    python3 deploy/python/convert_checkpoint.py dpn68.pth dpn68.safetensors --family dpn --variant dpn68
+    /usr/bin/python3 deploy/python/convert_checkpoint.py dpn68.pth dpn68.safetensors --family dpn --variant dpn68
 
-Needs Debian's python3-torch, and python3-torchvision for --torchvision.
+Needs Debian's Python (/usr/bin/python3) with python3-torch, and python3-torchvision for
+--torchvision.
 
 The state_dict is taken from the checkpoint itself or from under one of the usual keys
 ("state_dict", "model", "model_state_dict", "state_dict_ema"); a "module." prefix
@@ -32,7 +33,12 @@ import re
 import sys
 from collections import OrderedDict
 
-import torch
+try:
+    import torch
+except ImportError as missing:
+    sys.exit(f"convert_checkpoint.py: {missing}: install Debian's python3-torch"
+             f" (apt-get install python3-torch; python3-torchvision too for --torchvision) and run"
+             f" this script with /usr/bin/python3 (this is {sys.executable})")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import save_safetensors  # noqa: E402
@@ -80,7 +86,11 @@ def state_dict_of(checkpoint):
 
 def into_torchvision(tensors, arch):
     """Loads the tensors strictly into torchvision's arch; returns its state_dict."""
-    import torchvision  # only needed here
+    try:
+        import torchvision  # only needed here
+    except ImportError as missing:
+        raise SystemExit(f"convert_checkpoint.py: {missing}: --torchvision needs Debian's"
+                         f" python3-torchvision (apt-get install python3-torchvision)")
 
     try:
         model = torchvision.models.get_model(arch, weights=None)

@@ -10,7 +10,7 @@ The header maps each tensor name to {"dtype", "shape", "data_offsets": [begin, e
 relative to the first data byte) plus an optional "__metadata__" str->str map. Like the
 reference writer, the header is padded with spaces to a multiple of 8 bytes.
 
-Command line (used by SafetensorsPythonInteropTest):
+Command line (used by SafetensorsPythonInteropTest; Debian's /usr/bin/python3 with python3-torch):
     python3 safetensors_io.py write-fixture OUT   writes fixture_tensors() to OUT
     python3 safetensors_io.py check-fixture IN    exits 1 unless IN holds exactly fixture_tensors()
 """
@@ -19,7 +19,14 @@ import json
 import struct
 import sys
 
-import torch
+try:
+    import torch
+except ImportError as missing:
+    if __name__ != "__main__":
+        raise  # imported: the importing script says what it needs
+    sys.exit(f"safetensors_io.py: {missing}: install Debian's python3-torch"
+             f" (apt-get install python3-torch) and run this script with /usr/bin/python3"
+             f" (this is {sys.executable})")
 
 DTYPES = {
     "BOOL": torch.bool,

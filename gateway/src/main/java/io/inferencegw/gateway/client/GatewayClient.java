@@ -13,18 +13,17 @@ import io.vertx.grpc.common.GrpcStatus;
 
 /**
  * A gRPC client of the gateway's {@code Classifier} service, for the command-line tools and the
- * tests: the generated stub plus per-call deadlines.
+ * tests: the generated service methods, per-call deadlines and error statuses as
+ * {@link CallFailed}.
  */
 public final class GatewayClient implements AutoCloseable {
 
   private final GrpcClient grpc;
   private final SocketAddress address;
-  private final ClassifierGrpcClient stub;
 
   public GatewayClient(Vertx vertx, String host, int port) {
     this.grpc = UnaryCalls.client(vertx);
     this.address = SocketAddress.inetSocketAddress(port, host);
-    this.stub = ClassifierGrpcClient.create(grpc, address);
   }
 
   public Future<ClassifyResponse> classify(ClassifyRequest request) {
@@ -45,7 +44,8 @@ public final class GatewayClient implements AutoCloseable {
     private final GrpcStatus status;
 
     CallFailed(GrpcStatus status, String message) {
-      super(status + ": " + (message == null ? "" : message), null, false, false);
+      // The status by name (NOT_FOUND), as gRPC tools print it, not by number.
+      super(status.name() + ": " + (message == null ? "" : message), null, false, false);
       this.status = status;
     }
 
@@ -54,8 +54,13 @@ public final class GatewayClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The served models and the catalog; a call answered with an error status fails with
+   * {@link CallFailed}.
+   */
   public Future<ListModelsResponse> listModels() {
-    return stub.listModels(ListModelsRequest.getDefaultInstance());
+    return UnaryCalls.call(grpc, address, ClassifierGrpcClient.ListModels,
+        ListModelsRequest.getDefaultInstance(), 0);
   }
 
   @Override

@@ -26,6 +26,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * (see {@link ConfigRange}) and names follow {@link SafeNames}. Weights and labels files must
  * exist inside the model repository ({@code model_repository}, relative to the config file's
  * folder; default: that folder itself, so a config and its weights can sit side by side).
+ * Relative paths of a config file resolve against its folder; those of the bundled config
+ * against the installation folder (see {@link #parseBundled}); neither against the working
+ * directory.
  */
 public final class ConfigLoader {
 
@@ -33,7 +36,10 @@ public final class ConfigLoader {
   /** The bundled default config inside the gateway jar; its files are bundled too. */
   public static final String BUNDLED_CONFIG = "default-model/gateway.yaml";
 
-  /** Model repository of the bundled config: {@code models/} beside the plugins folder. */
+  /**
+   * Model repository of the bundled config: {@code models/} in the installation folder, beside
+   * the default plugins folder (and gateway.jar).
+   */
   public static final String BUNDLED_REPOSITORY = "models";
 
   private static final Set<String> TOP_KEYS =
@@ -70,28 +76,40 @@ public final class ConfigLoader {
 
   /**
    * The bundled default config: the Fashion-MNIST LeNet served as {@code fashion-lenet}. Its own
-   * files are inside the jar; files named by management calls come from {@code models/} beside
-   * the plugins folder (by default beside gateway.jar), not from the working directory, which
-   * may be anything the gateway happened to be started from.
+   * files are inside the jar; files named by management calls come from {@code models/} in the
+   * folder the gateway is installed in (the folder of {@code defaultPlugins}, by default the one
+   * holding gateway.jar), not from the working directory, which may be anything the gateway
+   * happened to be started from.
    */
   public static GatewayConfig loadBundled(Path defaultPlugins) {
     try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(BUNDLED_CONFIG)) {
       if (in == null) {
         throw new ConfigException("bundled config " + BUNDLED_CONFIG + " is missing from the jar");
       }
-      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      String folder = BUNDLED_CONFIG.substring(0, BUNDLED_CONFIG.lastIndexOf('/') + 1);
-      Path repository = defaultPlugins.toAbsolutePath().normalize().resolveSibling(BUNDLED_REPOSITORY);
-      return parse(
-          text,
-          "bundled " + BUNDLED_CONFIG,
-          Path.of("").toAbsolutePath(),
-          repository,
-          ignored -> (key, name) -> ResourceRef.classpath(folder + name),
+      return parseBundled(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
           defaultPlugins);
     } catch (IOException e) {
       throw new ConfigException("cannot read bundled config: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Parses the text of a config bundled in the jar. It has no folder of its own on disk, so its
+   * relative paths ({@code plugins}, {@code model_repository}, {@code access_log.path}) resolve
+   * against the installation folder, the one holding {@code defaultPlugins}, as a config file's
+   * resolve against the file's folder; never against the working directory. The files its models
+   * name are bundled beside it in the jar.
+   */
+  static GatewayConfig parseBundled(String text, Path defaultPlugins) {
+    String folder = BUNDLED_CONFIG.substring(0, BUNDLED_CONFIG.lastIndexOf('/') + 1);
+    Path installation = defaultPlugins.toAbsolutePath().normalize().getParent();
+    return parse(
+        text,
+        "bundled " + BUNDLED_CONFIG,
+        installation,
+        installation.resolve(BUNDLED_REPOSITORY),
+        ignored -> (key, name) -> ResourceRef.classpath(folder + name),
+        defaultPlugins);
   }
 
   /**

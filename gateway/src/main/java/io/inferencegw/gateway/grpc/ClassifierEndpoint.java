@@ -216,6 +216,7 @@ public final class ClassifierEndpoint {
                     .setFamily(m.config().family())
                     .setVariant(m.config().variant())
                     .setState(m.state().name())
+                    .setNumClasses(m.spec().numClasses())
                     .addAllDevices(m.config().devices()));
           }
           for (PluginRegistry.CatalogEntry e : plugins.catalog()) {

@@ -233,5 +233,36 @@ class ConfigLoaderTest {
   void theBundledConfigTakesManagementFilesFromModelsBesideThePlugins() {
     GatewayConfig cfg = ConfigLoader.loadBundled(dir.resolve("plugins"));
     assertEquals(dir.resolve("models"), cfg.modelRepository());
+    assertEquals(dir.resolve("plugins"), cfg.pluginsDir());
+  }
+
+  /**
+   * A bundled config has no folder on disk: its relative paths resolve against the installation
+   * folder (the one holding the plugins folder and gateway.jar), never against the working
+   * directory, which is whatever the gateway was started from.
+   */
+  @Test
+  void relativePathsOfTheBundledConfigResolveAgainstTheInstallationFolder() throws Exception {
+    Path installation = dir.resolve("opt/gateway");
+    Files.createDirectories(installation.resolve("repo"));
+    GatewayConfig cfg = ConfigLoader.parseBundled(
+        """
+        plugins: more-plugins
+        model_repository: repo
+        access_log: {path: logs/access.jsonl}
+        """,
+        installation.resolve("plugins"));
+    assertEquals(installation.resolve("more-plugins"), cfg.pluginsDir());
+    assertEquals(installation.resolve("repo"), cfg.modelRepository());
+    assertEquals(installation.resolve("logs/access.jsonl"), cfg.accessLog().path());
+    Path workingDirectory = Path.of("").toAbsolutePath();
+    assertFalse(installation.startsWith(workingDirectory),
+        "the installation folder lies outside the working directory");
+
+    // model_repository is checked where it resolves: src/ of the working directory is not it
+    ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.parseBundled(
+        "model_repository: src\n", installation.resolve("plugins")));
+    assertTrue(missing.getMessage().contains(installation.resolve("src").toString()),
+        missing.getMessage());
   }
 }

@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A gateway in a JVM of its own, on a fixed port, stopped with SIGTERM as an orchestrator does. */
@@ -22,10 +24,18 @@ final class GatewayProcess implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
+  private Path workingDirectory;
 
+  /** {@code config} null: the bundled config, as {@code java -jar gateway.jar} serves it. */
   GatewayProcess(Path config, int port) {
     this.config = config;
     this.port = port;
+  }
+
+  /** Starts the JVM in this folder (default: the test's working directory). */
+  GatewayProcess in(Path folder) {
+    this.workingDirectory = folder;
+    return this;
   }
 
   int port() {
@@ -34,12 +44,19 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Starts the JVM and returns once /health/ready answers 200. */
   void start() throws Exception {
-    process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "io.inferencegw.gateway.cli.GatewayMain", "--config", config.toString(),
-        "--port", String.valueOf(port), "--shutdown-grace-seconds", "10",
-        "--plugins", TestGateways.PLUGINS.toAbsolutePath().toString())
-        .redirectErrorStream(true).start();
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), "io.inferencegw.gateway.cli.GatewayMain"));
+    if (config != null) {
+      cmd.addAll(List.of("--config", config.toString()));
+    }
+    cmd.addAll(List.of("--port", String.valueOf(port), "--shutdown-grace-seconds", "10",
+        "--plugins", TestGateways.PLUGINS.toAbsolutePath().toString()));
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (workingDirectory != null) {
+      builder.directory(workingDirectory.toFile());
+    }
+    process = builder.start();
     Process p = process;
     Thread reader = new Thread(() -> copyLog(p), "gateway-" + port + "-log");
     reader.setDaemon(true);

@@ -28,7 +28,7 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Images per second of our modules against torchvision, on the same machine in the same run,
  * with the same number of torch threads, the same weights and the same input images, for the
- * README. One Markdown table row per variant. From a plugin module:
+ * tables of docs/speed.md. One Markdown table row per variant. From a plugin module:
  *
  * <pre>
  * mvn -B -q test-compile exec:java -Dexec.classpathScope=test \
