@@ -156,8 +156,9 @@ public final class OipGrpcService {
       String header = call.headers().get(RequestIds.HEADER);
       SplitInference split;
       try {
-        split = SplitInference.start(
-            vertx, models, limits, inferCall(req), false, Math.max(0, call.timeout()));
+        InferCall infer = inferCall(req);
+        split = SplitInference.start(vertx, models, limits, infer, false,
+            infer.timeoutNanos(Math.max(0, call.timeout())));
       } catch (GatewayException e) {
         requests.record(Api.OIP_GRPC, req.getId(), req.getModelName(), req.getModelVersion(),
             header, startNanos, Future.failedFuture(e));
@@ -203,7 +204,8 @@ public final class OipGrpcService {
       outputs.add(new RequestedOutput(o.getName(), classification(o.getName(),
           o.getParametersMap()), true));
     }
-    return new InferCall(req.getModelName(), req.getModelVersion(), req.getId(), inputs, outputs);
+    return new InferCall(req.getModelName(), req.getModelVersion(), req.getId(), inputs, outputs,
+        timeout(req.getParametersMap()));
   }
 
   private static InputTensor fromRaw(String name, String datatype, long[] shape, ByteString raw) {
@@ -242,6 +244,20 @@ public final class OipGrpcService {
         throw GatewayException.invalid("input '" + name + "': datatype " + datatype
             + " is not taken (BYTES, UINT8 or FP32)");
     }
+  }
+
+  /** Triton's {@code timeout} request parameter, in microseconds; 0 when absent. */
+  private static long timeout(Map<String, InferParameter> parameters) {
+    InferParameter p = parameters.get(InferCall.TIMEOUT);
+    if (p == null) {
+      return 0;
+    }
+    return InferCall.checkedTimeout(switch (p.getParameterChoiceCase()) {
+      case INT64_PARAM -> p.getInt64Param();
+      case UINT64_PARAM -> p.getUint64Param() < 0 ? Long.MAX_VALUE : p.getUint64Param();
+      default -> throw GatewayException.invalid(
+          "parameter timeout must be an int64_param or uint64_param of microseconds");
+    });
   }
 
   private static int classification(String output, Map<String, InferParameter> parameters) {

@@ -143,7 +143,8 @@ public final class OipRestRoutes {
     try {
       parsed = RestInferBody.parse(model, version(ctx), ctx.body().buffer(),
           ctx.request().getHeader(RestInferBody.HEADER_LENGTH));
-      split = SplitInference.start(vertx, models, limits, parsed.call(), parsed.binaryOutputs(), 0);
+      split = SplitInference.start(vertx, models, limits, parsed.call(), parsed.binaryOutputs(),
+          parsed.call().timeoutNanos(0));
     } catch (GatewayException e) {
       requests.record(Api.OIP_REST, parsed == null ? "" : parsed.call().id(), model, version(ctx),
           header, startNanos, Future.failedFuture(e));

@@ -122,8 +122,11 @@ final class RestInferBody {
       outputs.add(new RequestedOutput(name, classification,
           p.getBoolean("binary_data", binaryOutputs)));
     }
-    return new Parsed(new InferCall(model, version, json.getString("id", ""), inputs, outputs),
-        binaryOutputs);
+    Object timeout = parameters(json).getValue(InferCall.TIMEOUT);
+    long timeoutMicros = timeout == null ? 0
+        : InferCall.checkedTimeout(integer("parameter timeout", timeout));
+    return new Parsed(new InferCall(model, version, json.getString("id", ""), inputs, outputs,
+        timeoutMicros), binaryOutputs);
   }
 
   private static JsonObject parameters(JsonObject owner) {

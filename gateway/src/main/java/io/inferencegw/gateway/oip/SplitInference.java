@@ -48,13 +48,13 @@ final class SplitInference {
    * Routes, checks and admits a request.
    *
    * @param binary whether outputs the request does not name are answered in binary form
-   * @param timeoutMs time left for the request, 0 for no deadline
+   * @param timeoutNanos time left for the request, 0 for no deadline
    * @throws GatewayException what Classify would answer for the same problem (NOT_FOUND,
    *     UNAVAILABLE, INVALID_ARGUMENT naming the input and element, RESOURCE_EXHAUSTED); then
    *     nothing of the request remains queued
    */
   static SplitInference start(Vertx vertx, ModelManager models, InputLimits limits,
-      InferCall call, boolean binary, long timeoutMs) {
+      InferCall call, boolean binary, long timeoutNanos) {
     ServedModel model = ModelRouting.route(models, call.model(), call.version());
     if (call.inputs().size() != 1) {
       throw GatewayException.invalid("the model takes exactly one input (one of "
@@ -67,8 +67,7 @@ final class SplitInference {
         input, model.spec(), limits, model.queue().batching().queueCapacity());
     int topK = AnswerTensors.topK(outputs, model.spec().numClasses());
     boolean logits = AnswerTensors.needsLogits(outputs);
-    long deadline = timeoutMs > 0
-        ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : Long.MAX_VALUE;
+    long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : Long.MAX_VALUE;
     Context context = vertx.getOrCreateContext();
     SplitInference split = new SplitInference(input.name());
     InferenceResult[] results = new InferenceResult[samples.size()];
@@ -94,9 +93,12 @@ final class SplitInference {
         }
       });
     }
-    if (timeoutMs > 0) {
-      long timer = vertx.setTimer(timeoutMs, id -> split.withdraw(ErrorCode.DEADLINE_EXCEEDED,
-          "deadline of " + timeoutMs + " ms passed while queued for " + model.name()));
+    if (timeoutNanos > 0) {
+      // Vert.x timers count whole milliseconds: a shorter deadline fires after one.
+      long timerMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+      long timer = vertx.setTimer(timerMs, id -> split.withdraw(ErrorCode.DEADLINE_EXCEEDED,
+          "deadline of " + TimeUnit.NANOSECONDS.toMicros(timeoutNanos)
+              + " µs passed while queued for " + model.name()));
       split.answer.future().onComplete(done -> vertx.cancelTimer(timer));
     }
     return split;

@@ -63,6 +63,8 @@ class OipEndToEndTest {
   /** Holds requests for a second unless 64 arrive: lets tests fill its queue of 4. */
   private static final String SLOW = "slow-lenet";
   private static final int SLOW_CAPACITY = 4;
+  /** Like SLOW; one test unloads it while a request waits, to see UNAVAILABLE answers. */
+  private static final String RETIRING = "retiring-lenet";
 
   private static Gateway gateway;
   private static GatewayClient classify;
@@ -77,7 +79,8 @@ class OipEndToEndTest {
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data);
     gateway = Gateway.start(vertx, TestGateways.withModels(
-            TestGateways.lenetAs(SLOW, new BatchingConfig(64, 1_000_000, SLOW_CAPACITY))))
+            TestGateways.lenetAs(SLOW, new BatchingConfig(64, 1_000_000, SLOW_CAPACITY)),
+            TestGateways.lenetAs(RETIRING, new BatchingConfig(64, 1_000_000, SLOW_CAPACITY))))
         .await(60, TimeUnit.SECONDS);
     classify = new GatewayClient(vertx, "localhost", gateway.port());
     oip = new OipClient(vertx, "localhost", gateway.port());
@@ -453,6 +456,53 @@ class OipEndToEndTest {
       assertEquals(reference[50 + i],
           queued.get(i).await(30, TimeUnit.SECONDS).getPredictions(0).getIndex());
     }
+  }
+
+  /**
+   * A deadline passes while the samples wait: DEADLINE_EXCEEDED over gRPC (from grpc-timeout or
+   * from Triton's {@code timeout} parameter, in microseconds) and 504 over REST; a malformed
+   * timeout is INVALID_ARGUMENT / 400.
+   */
+  @Test
+  void aDeadlineThatPassesInTheQueueIsDeadlineExceededOnBothTransports() throws Exception {
+    GatewayClient.CallFailed byHeader = failure(oip.call(GRPCInferenceServiceGrpcClient.ModelInfer,
+        pngBatch(SLOW, 90, 2).build(), 100));
+    assertEquals(GrpcStatus.DEADLINE_EXCEEDED, byHeader.status(), byHeader.getMessage());
+    GatewayClient.CallFailed byParameter = inferFails(pngBatch(SLOW, 90, 2)
+        .putParameters("timeout", InferParameter.newBuilder().setInt64Param(50_000).build())
+        .build());
+    assertEquals(GrpcStatus.DEADLINE_EXCEEDED, byParameter.status());
+    assertTrue(byParameter.getMessage().contains("deadline of 50000 µs"),
+        byParameter.getMessage());
+    Reply rest = post("/v2/models/" + SLOW + "/infer",
+        jsonPng(91).put("parameters", new JsonObject().put("timeout", 50_000)));
+    assertEquals(504, rest.status(), rest.body().toString());
+    assertTrue(rest.json().getString("error").contains("deadline"), rest.body().toString());
+    Reply badTimeout = post("/v2/models/" + MODEL + "/infer",
+        jsonPng(91).put("parameters", new JsonObject().put("timeout", -1)));
+    assertEquals(400, badTimeout.status(), badTimeout.body().toString());
+    assertEquals(0, gateway.models().resolve(SLOW, "").orElseThrow().queue().size(),
+        "expired samples left the queue");
+  }
+
+  /** A model draining after an unload is UNAVAILABLE over gRPC and 503 over REST. */
+  @Test
+  void aDrainingModelIsUnavailableOnBothTransports() throws Exception {
+    var retiring = gateway.models().resolve(RETIRING, "").orElseThrow();
+    Future<ClassifyResponse> waiting = classify.classify(ClassifyRequest.newBuilder()
+        .setModel(RETIRING).setImage(ByteString.copyFrom(data.png(95))).build());
+    awaitQueueSize(retiring.queue(), 1);
+    // The drain waits for the queued request, which the model holds for a second.
+    Future<Void> unload = gateway.models().lifecycle()
+        .change(() -> gateway.models().unload(RETIRING));
+    GatewayClient.CallFailed grpc = inferFails(pngBatch(RETIRING, 96, 1).build());
+    assertEquals(GrpcStatus.UNAVAILABLE, grpc.status(), grpc.getMessage());
+    Reply rest = post("/v2/models/" + RETIRING + "/infer", jsonPng(96));
+    assertEquals(503, rest.status(), rest.body().toString());
+    assertEquals(reference[95], waiting.await(30, TimeUnit.SECONDS).getPredictions(0).getIndex(),
+        "the request queued before the unload is answered");
+    unload.await(30, TimeUnit.SECONDS);
+    assertEquals(404, post("/v2/models/" + RETIRING + "/infer", jsonPng(96)).status());
   }
 
   private static void awaitQueueSize(io.inferencegw.gateway.batching.ModelQueue queue, int size)
