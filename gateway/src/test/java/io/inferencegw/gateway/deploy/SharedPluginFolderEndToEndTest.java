@@ -12,6 +12,7 @@ import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -54,14 +55,11 @@ class SharedPluginFolderEndToEndTest {
       }
       PluginJarEditor.deploy(Path.of("target/plugins/plugin-lenet.jar"), plugins, "lenet.jar");
       // The catalog lists the family as soon as the plugin is active; the configured model then
-      // loads behind it, so the bound covers both: the plugin found and the model READY.
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      // loads behind it, so the wait covers both: the plugin found and the model READY.
       for (int i = 0; i < gateways.size(); i++) {
-        while (!servesLenet(gateways.get(i), clients.get(i))) {
-          assertTrue(System.nanoTime() < end, "lenet not served by gateway " + i + " within 5 s: "
-              + gateways.get(i).models().index());
-          Thread.sleep(20);
-        }
+        Gateway g = gateways.get(i);
+        GatewayClient c = clients.get(i);
+        Await.until("gateway " + i + " to serve lenet", () -> servesLenet(g, c));
       }
       for (int i = 0; i < clients.size(); i++) {
         ClassifyRequest image = ClassifyRequest.newBuilder().setModel("fashion-lenet")

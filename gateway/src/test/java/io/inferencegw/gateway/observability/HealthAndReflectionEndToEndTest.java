@@ -12,6 +12,7 @@ import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.grpc.HealthEndpoint;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
@@ -112,7 +113,7 @@ class HealthAndReflectionEndToEndTest {
     var slowQueue = gateway.models().resolve(SLOW, "").orElseThrow().queue();
     Future<ClassifyResponse> inFlight = client.classify(ClassifyRequest.newBuilder()
         .setModel(SLOW).setImage(ByteString.copyFrom(FashionMnist.testSet().png(0))).build());
-    ObservabilityEndToEndTest.awaitTrue(() -> slowQueue.size() == 1, "the call to be queued");
+    Await.until("the call to be queued", () -> slowQueue.size() == 1);
 
     closed = true;
     Future<Void> closing = gateway.close(30_000);

@@ -13,6 +13,7 @@ import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
 import io.inferencegw.proto.oip.InferParameter;
 import io.inferencegw.proto.oip.InferTensorContents;
@@ -455,13 +456,8 @@ class OipEndToEndTest {
     }
   }
 
-  private static void awaitQueueSize(io.inferencegw.gateway.batching.ModelQueue queue, int size)
-      throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queue.size() < size && System.nanoTime() < end) {
-      Thread.onSpinWait();
-      Thread.sleep(1);
-    }
+  private static void awaitQueueSize(io.inferencegw.gateway.batching.ModelQueue queue, int size) {
+    Await.value(size + " requests queued", queue::size, queued -> queued >= size);
     assertEquals(size, queue.size(), "requests queued");
   }
 
