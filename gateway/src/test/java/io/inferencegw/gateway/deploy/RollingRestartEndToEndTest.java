@@ -2,11 +2,11 @@ package io.inferencegw.gateway.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
@@ -52,7 +52,7 @@ class RollingRestartEndToEndTest {
 
   @Test
   void noCallFailsWhileEachGatewayRestartsInTurn(Vertx vertx) throws Exception {
-    assumeTrue(NginxGrpcBalancer.NGINX.canExecute(), "needs Debian's nginx");
+    Prerequisites.require(NginxGrpcBalancer.NGINX.canExecute(), "nginx", "nginx");
     long seconds = Long.getLong("deploy.rollingRestartSeconds", 10);
     Path config = writeConfig(dir);
     int[] ports = freePorts(3);

@@ -2,7 +2,6 @@ package io.inferencegw.gateway.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -13,6 +12,7 @@ import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -33,7 +33,8 @@ class SharedPluginFolderEndToEndTest {
 
   @Test
   void oneJarDroppedOnceServesInEveryGateway() throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     FashionMnist data = FashionMnist.testSet();
     int[] reference = FashionLenetReference.predictions(data);
     // One Vert.x instance per gateway, as each replica is its own process: within one instance

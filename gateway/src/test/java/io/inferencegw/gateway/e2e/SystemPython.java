@@ -2,8 +2,8 @@ package io.inferencegw.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's Python, which the tests run as an independent client or reference with Debian's
  * python3-* packages (grpcio, websockets, torchvision, ...); the first python3 on PATH may lack
- * them. A test whose modules are missing is skipped, not failed (deploy/run-tests.sh installs
- * them).
+ * them. A test whose modules are missing is skipped, and fails under CI ({@link Prerequisites};
+ * deploy/run-tests.sh installs them).
  */
 public final class SystemPython {
 
@@ -58,14 +58,24 @@ public final class SystemPython {
   }
 
   /**
-   * Skips the calling test unless every module imports.
+   * Continues when {@code import module} works in {@link #PYTHON}; otherwise skips the calling
+   * test, or fails it under CI.
    *
-   * @param packages the Debian packages that provide them, for the skip message
+   * @param debianPackage the Debian package that provides the module
+   */
+  public static void requireModule(String module, String debianPackage) {
+    Prerequisites.require(canImport(module), "Python module " + module + " (in " + PYTHON + ")",
+        debianPackage);
+  }
+
+  /**
+   * The older form of {@link #requireModule}, whose packages are named in prose ("Debian's
+   * python3-a and python3-b"): every module is required from those packages.
    */
   public static void assumeModules(String packages, String... modules) {
+    String debianPackages = packages.replace("Debian's ", "").replace(" and ", " ").trim();
     for (String module : modules) {
-      assumeTrue(canImport(module), "needs " + packages + ": " + PYTHON + " cannot import "
-          + module);
+      requireModule(module, debianPackages);
     }
   }
 

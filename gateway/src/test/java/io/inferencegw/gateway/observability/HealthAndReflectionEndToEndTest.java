@@ -3,7 +3,6 @@ package io.inferencegw.gateway.observability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -13,6 +12,7 @@ import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.grpc.HealthEndpoint;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
@@ -58,7 +58,8 @@ class HealthAndReflectionEndToEndTest {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     gateway = Gateway.start(vertx, TestGateways.withModels(
             TestGateways.lenetAs(SLOW, new BatchingConfig(64, 1_000_000, 4))))
         .await(60, TimeUnit.SECONDS);
@@ -129,7 +130,8 @@ class HealthAndReflectionEndToEndTest {
 
   @Test
   void bufCurlListsEveryServiceThroughReflectionAndCallsListModels() throws Exception {
-    String buf = ExternalTools.require("buf", "npm install -g @bufbuild/buf");
+    String buf = Prerequisites.executableInstalledBy("buf",
+        "npm install -g @bufbuild/buf@1.75.0");
     String base = "http://127.0.0.1:" + gateway.port();
     String services = run(buf, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
         "--list-services", base);

@@ -2,13 +2,13 @@ package io.inferencegw.gateway.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.FrameStreamClient;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.client.OipClient;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
 import io.inferencegw.proto.oip.ModelInferRequest;
 import io.inferencegw.gateway.config.AccessLogConfig;
@@ -79,7 +79,8 @@ class ObservabilityEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     data = FashionMnist.testSet();
     accessLog = dir.resolve("logs/access.jsonl");
     gateway = Gateway.start(vertx,
@@ -206,7 +207,7 @@ class ObservabilityEndToEndTest {
 
   @Test
   void scrapedTextPassesPromtool() throws Exception {
-    String promtool = ExternalTools.require("promtool", "Debian package prometheus");
+    String promtool = Prerequisites.executable("promtool", "prometheus");
     client.classify(png("fashion-lenet", 1)).await(30, TimeUnit.SECONDS);
     statusOf(client.classify(png("no-such-model", 1)));
     Path file = dir.resolve("scrape.txt");

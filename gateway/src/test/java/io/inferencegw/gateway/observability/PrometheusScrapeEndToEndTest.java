@@ -1,7 +1,6 @@
 package io.inferencegw.gateway.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -9,6 +8,7 @@ import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -40,8 +40,9 @@ class PrometheusScrapeEndToEndTest {
 
   @Test
   void prometheusScrapesTheRequestCounter(Vertx vertx) throws Exception {
-    String prometheus = ExternalTools.require("prometheus", "Debian package prometheus");
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    String prometheus = Prerequisites.executable("prometheus", "prometheus");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     Gateway gateway = Gateway.start(vertx, TestGateways.withModels())
         .await(60, TimeUnit.SECONDS);
     GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port());

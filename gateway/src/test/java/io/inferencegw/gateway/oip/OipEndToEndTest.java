@@ -3,7 +3,6 @@ package io.inferencegw.gateway.oip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -14,6 +13,7 @@ import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
 import io.inferencegw.proto.oip.InferParameter;
 import io.inferencegw.proto.oip.InferTensorContents;
@@ -74,7 +74,8 @@ class OipEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data);
     gateway = Gateway.start(vertx, TestGateways.withModels(

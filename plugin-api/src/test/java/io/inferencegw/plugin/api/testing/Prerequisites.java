@@ -85,7 +85,7 @@ public final class Prerequisites {
   private static void check(boolean present, String what, List<String> names,
       String installCommand) {
     Set<String> absent = markedAbsent();
-    boolean forced = names.stream().anyMatch(absent::contains);
+    boolean forced = present && names.stream().anyMatch(absent::contains);
     if (present && !forced) {
       return;
     }
