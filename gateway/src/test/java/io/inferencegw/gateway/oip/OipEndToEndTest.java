@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.inferencegw.gateway.batching.ModelQueue;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.client.OipClient;
@@ -457,7 +458,7 @@ class OipEndToEndTest {
     }
   }
 
-  private static void awaitQueueSize(io.inferencegw.gateway.batching.ModelQueue queue, int size) {
+  private static void awaitQueueSize(ModelQueue queue, int size) {
     Await.value(size + " requests queued", queue::size, queued -> queued >= size);
     assertEquals(size, queue.size(), "requests queued");
   }
