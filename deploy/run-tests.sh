@@ -13,9 +13,11 @@ cd "$(dirname "$0")/.."
 # text and one test scrapes the gateway with a real Prometheus server; nginx: the rolling-restart
 # test (a gRPC balancer in front of two gateways); npm (only where no npm is installed yet):
 # installs buf, whose `buf curl` calls the gateway through gRPC reflection; curl: README's REST
-# examples are run as written.
+# examples are run as written; systemd: systemd-analyze verifies the systemd unit.
+# Where CI=true (as CI runners set it), a test whose prerequisite is missing fails, saying what to
+# install; elsewhere it is skipped.
 packages=(python3-torchvision python3-grpcio python3-grpc-tools grpc-proto python3-websockets
-  dataset-fashion-mnist chromium prometheus nginx curl)
+  dataset-fashion-mnist chromium prometheus nginx curl systemd)
 if ! command -v npm >/dev/null; then
   packages+=(npm)
 fi

@@ -2,12 +2,14 @@ package io.inferencegw.gateway.batching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.core.ErrorCode;
 import io.inferencegw.gateway.core.GatewayException;
 import io.inferencegw.gateway.core.ModelInput;
+import io.inferencegw.plugin.api.testing.Await;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,30 +50,46 @@ class ModelQueueTest {
     throw new AssertionError("request succeeded");
   }
 
+  /** The next batch, waited for on another thread: a hang fails the test. */
+  private static List<InferenceRequest> nextBatch(ModelQueue q) {
+    return assertTimeoutPreemptively(Await.DEFAULT_TIMEOUT,
+        () -> q.awaitBatch(Await.DEFAULT_TIMEOUT.toNanos()), "no batch came");
+  }
+
   @Test
   void emitsAFullBatchWithoutWaitingForTheDelay() throws Exception {
-    ModelQueue q = new ModelQueue("m", new BatchingConfig(4, 10_000_000, 100));
-    for (int i = 0; i < 6; i++) {
+    // The longest delay a config may have: a batch that comes before it has passed came
+    // because it was full (the delay clock starts at the oldest request's admission).
+    long delayMicros = BatchingConfig.MAX_QUEUE_DELAY_US.max();
+    ModelQueue q = new ModelQueue("m", new BatchingConfig(4, delayMicros, 100));
+    InferenceRequest oldest = request();
+    q.offer(oldest);
+    for (int i = 0; i < 5; i++) {
       assertEquals(ModelQueue.Admission.ADMITTED, q.offer(request()));
     }
-    long t0 = System.nanoTime();
-    List<InferenceRequest> batch = q.awaitBatch(TimeUnit.SECONDS.toNanos(5));
+    List<InferenceRequest> batch = nextBatch(q);
+    assertTrue(System.nanoTime() - oldest.admittedNanos()
+        < TimeUnit.MICROSECONDS.toNanos(delayMicros), "the full batch waited for the delay");
     assertEquals(4, batch.size());
-    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "waited for the delay");
+    assertEquals(oldest, batch.get(0));
     assertEquals(2, q.size());
   }
 
   @Test
   void emitsAPartialBatchWhenTheOldestHasWaitedTheDelay() throws Exception {
     ModelQueue q = new ModelQueue("m", new BatchingConfig(32, 50_000, 100));
+    InferenceRequest oldest = request();
+    q.offer(oldest);
     q.offer(request());
-    q.offer(request());
-    long t0 = System.nanoTime();
-    List<InferenceRequest> batch = q.awaitBatch(TimeUnit.SECONDS.toNanos(5));
-    long waited = System.nanoTime() - t0;
+    List<InferenceRequest> batch = nextBatch(q);
+    long emitted = System.nanoTime();
     assertEquals(2, batch.size());
-    assertTrue(waited >= TimeUnit.MICROSECONDS.toNanos(30_000), "emitted before the delay: " + waited);
-    assertTrue(waited < TimeUnit.SECONDS.toNanos(2), "waited far longer than the delay: " + waited);
+    assertEquals(oldest, batch.get(0));
+    // Exact, not a guess about timing: the queue lets a partial batch go only once the delay
+    // has passed since the oldest request's admission.
+    long waited = emitted - oldest.admittedNanos();
+    assertTrue(waited >= TimeUnit.MICROSECONDS.toNanos(50_000),
+        "emitted before the oldest had waited the delay: " + waited + " ns");
   }
 
   @Test
@@ -131,7 +149,9 @@ class ModelQueueTest {
       }
     });
     waiter.start();
-    Thread.sleep(50);
+    // awaitBatch waits on a condition with a timeout: the worker is asleep in it.
+    Await.until("the worker to wait for a batch",
+        () -> waiter.getState() == Thread.State.TIMED_WAITING);
     q.close();
     waiter.join(5000);
     assertFalse(waiter.isAlive(), "close did not wake the waiting worker");

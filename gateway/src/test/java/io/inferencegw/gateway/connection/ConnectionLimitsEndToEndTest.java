@@ -3,7 +3,6 @@ package io.inferencegw.gateway.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -15,6 +14,8 @@ import io.inferencegw.gateway.e2e.Bystanders;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -62,7 +63,8 @@ class ConnectionLimitsEndToEndTest {
 
   @BeforeAll
   static void start(Vertx v) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     vertx = v;
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data);
@@ -130,6 +132,7 @@ class ConnectionLimitsEndToEndTest {
         RawHttp1 slowloris = new RawHttp1(port)) {
       slowloris.send("GET /health/live HTTP/1.1\r\nX-Slow: ");
       // A byte every 200 ms keeps the connection from being idle; only the head timeout ends it.
+      // The pause is the attack under test (a slowloris client), not a wait for some state.
       CompletableFuture<Integer> dribble = CompletableFuture.supplyAsync(() -> {
         int sent = 0;
         try {
@@ -161,13 +164,13 @@ class ConnectionLimitsEndToEndTest {
       for (int i = 0; i < MAX_CONNECTIONS + 5; i++) {
         silent.add(new RawHttp1(port));
       }
-      waitUntil(() -> guard.refused() == refusedBefore + 5, "5 closed at accept");
+      Await.until("5 closed at accept", () -> guard.refused() == refusedBefore + 5);
       assertEquals(MAX_CONNECTIONS, guard.unknown(), "the rest wait for their head timeout");
       others.check(21); // known connections are served
       for (RawHttp1 s : silent) {
         s.close();
       }
-      waitUntil(() -> guard.unknown() == 0, "the silent connections are gone");
+      Await.until("the silent connections are gone", () -> guard.unknown() == 0);
       try (RawHttp1 next = new RawHttp1(port)) {
         next.send("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
         assertEquals("HTTP/1.1 200 OK", next.readResponse().statusLine());
@@ -248,7 +251,7 @@ class ConnectionLimitsEndToEndTest {
     ConnectionGuard guard = limited.connections();
     try (Bystanders others = new Bystanders(vertx, port, data, reference)) {
       others.check(10); // opens the bystanders' three connections
-      waitUntil(() -> guard.open() == 3, "only the bystanders' connections are open");
+      Await.until("only the bystanders' connections are open", () -> guard.open() == 3);
       // Connections that make one request and then hold on (the idle timeout is a minute).
       List<RawHttp1> hostile = new ArrayList<>();
       for (int i = 3; i < MAX_CONNECTIONS; i++) {
@@ -288,7 +291,7 @@ class ConnectionLimitsEndToEndTest {
       for (RawHttp1 h : hostile) {
         h.close();
       }
-      waitUntil(() -> guard.open() == 3, "the hostile connections are gone");
+      Await.until("the hostile connections are gone", () -> guard.open() == 3);
       try (GatewayClient grpc = new GatewayClient(vertx, "localhost", port);
           RawHttp1 next = new RawHttp1(port)) {
         ClassifyRequest request = ClassifyRequest.newBuilder().setModel("fashion-lenet")
@@ -315,20 +318,6 @@ class ConnectionLimitsEndToEndTest {
           + "\r\n\r\n");
       String status = h1.readResponse().statusLine();
       assertTrue(status.startsWith("HTTP/1.1 431"), status);
-    }
-  }
-
-  interface Check {
-    boolean holds() throws Exception;
-  }
-
-  static void waitUntil(Check check, String what) throws Exception {
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!check.holds()) {
-      if (System.nanoTime() > giveUp) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.inferencegw.gateway.deploy;
 
 import io.inferencegw.gateway.e2e.TestGateways;
+import io.inferencegw.plugin.api.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -61,12 +62,16 @@ final class GatewayProcess implements AutoCloseable {
     Thread reader = new Thread(() -> copyLog(p), "gateway-" + port + "-log");
     reader.setDaemon(true);
     reader.start();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!ready()) {
-      if (!p.isAlive() || System.nanoTime() > end) {
-        throw new AssertionError("gateway on port " + port + " did not get ready:\n" + log());
-      }
-      Thread.sleep(50);
+    // A JVM that loads LibTorch and warms up a model, beside others doing the same: two minutes.
+    try {
+      Await.until("the gateway on port " + port + " to get ready", Duration.ofSeconds(120), () -> {
+        if (!p.isAlive()) {
+          throw new AssertionError("the gateway on port " + port + " exited");
+        }
+        return ready();
+      });
+    } catch (AssertionError notReady) {
+      throw new AssertionError(notReady.getMessage() + ":\n" + log(), notReady);
     }
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -22,6 +21,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.inferencegw.gateway.cli.GatewayMain;
 import io.inferencegw.gateway.config.GatewayConfig;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import java.io.File;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -279,7 +279,7 @@ class ManifestsTest {
         "$1"));
     assertTrue(stop > grace, "TimeoutStopSec must exceed the drain grace");
     File analyze = new File("/usr/bin/systemd-analyze");
-    assumeTrue(analyze.canExecute(), "systemd-analyze is not installed");
+    Prerequisites.require(analyze.canExecute(), "systemd-analyze", "systemd");
     // The launcher stands where the unit expects it to be installed.
     Path local = Files.writeString(dir.resolve("inference-gateway.service"), text.replace(
         "/opt/inference-gateway/gateway.sh",

@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.deploy;
 
+import io.inferencegw.plugin.api.testing.Await;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,12 +76,11 @@ final class NginxGrpcBalancer implements AutoCloseable {
     if (!signal.waitFor(10, TimeUnit.SECONDS) || signal.exitValue() != 0) {
       throw new AssertionError("nginx -s reload failed: " + out + errorLog());
     }
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (oldWorkers.stream().anyMatch(ProcessHandle::isAlive)) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("nginx's old workers did not exit: " + errorLog());
-      }
-      Thread.sleep(20);
+    try {
+      Await.until("nginx's old workers to exit",
+          () -> oldWorkers.stream().noneMatch(ProcessHandle::isAlive));
+    } catch (AssertionError stillThere) {
+      throw new AssertionError(stillThere.getMessage() + ": " + errorLog(), stillThere);
     }
   }
 

@@ -2,10 +2,11 @@ package io.inferencegw.gateway.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
@@ -51,7 +52,7 @@ class RollingRestartEndToEndTest {
 
   @Test
   void noCallFailsWhileEachGatewayRestartsInTurn(Vertx vertx) throws Exception {
-    assumeTrue(NginxGrpcBalancer.NGINX.canExecute(), "needs Debian's nginx");
+    Prerequisites.require(NginxGrpcBalancer.NGINX.canExecute(), "nginx", "nginx");
     long seconds = Long.getLong("deploy.rollingRestartSeconds", 10);
     Path config = writeConfig(dir);
     int[] ports = freePorts(3);
@@ -76,7 +77,9 @@ class RollingRestartEndToEndTest {
         Load load = new Load(clients, request, expected);
         long start = System.nanoTime();
         load.start();
-        // A steady quarter before the restarts: the baseline.
+        // A steady quarter before the restarts: the baseline. The sleeps here are the load's
+        // duration (-Ddeploy.rollingRestartSeconds), what this soak test is about; nothing
+        // waits for a state by sleeping.
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 4);
         load.restarting = true;
         for (GatewayProcess g : List.of(a, b)) {
@@ -228,17 +231,18 @@ class RollingRestartEndToEndTest {
   }
 
   private static void awaitListening(NginxGrpcBalancer nginx, int port) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException e) {
-        if (!nginx.isAlive() || System.nanoTime() > end) {
-          throw new AssertionError("nginx did not listen: " + nginx.errorLog(), e);
+    try {
+      Await.until("nginx to listen on port " + port, () -> {
+        if (!nginx.isAlive()) {
+          throw new AssertionError("nginx exited");
         }
-        Thread.sleep(20);
-      }
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+          return true;
+        }
+      });
+    } catch (AssertionError notListening) {
+      throw new AssertionError(notListening.getMessage() + ": " + nginx.errorLog(), notListening);
     }
   }
 

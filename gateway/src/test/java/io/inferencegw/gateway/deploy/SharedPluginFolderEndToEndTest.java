@@ -2,7 +2,6 @@ package io.inferencegw.gateway.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -12,6 +11,8 @@ import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ class SharedPluginFolderEndToEndTest {
 
   @Test
   void oneJarDroppedOnceServesInEveryGateway() throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     FashionMnist data = FashionMnist.testSet();
     int[] reference = FashionLenetReference.predictions(data);
     // One Vert.x instance per gateway, as each replica is its own process: within one instance
@@ -54,14 +56,11 @@ class SharedPluginFolderEndToEndTest {
       }
       PluginJarEditor.deploy(Path.of("target/plugins/plugin-lenet.jar"), plugins, "lenet.jar");
       // The catalog lists the family as soon as the plugin is active; the configured model then
-      // loads behind it, so the bound covers both: the plugin found and the model READY.
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      // loads behind it, so the wait covers both: the plugin found and the model READY.
       for (int i = 0; i < gateways.size(); i++) {
-        while (!servesLenet(gateways.get(i), clients.get(i))) {
-          assertTrue(System.nanoTime() < end, "lenet not served by gateway " + i + " within 5 s: "
-              + gateways.get(i).models().index());
-          Thread.sleep(20);
-        }
+        Gateway g = gateways.get(i);
+        GatewayClient c = clients.get(i);
+        Await.until("gateway " + i + " to serve lenet", () -> servesLenet(g, c));
       }
       for (int i = 0; i < clients.size(); i++) {
         ClassifyRequest image = ClassifyRequest.newBuilder().setModel("fashion-lenet")

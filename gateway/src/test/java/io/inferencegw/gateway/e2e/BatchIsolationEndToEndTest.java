@@ -3,13 +3,13 @@ package io.inferencegw.gateway.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static io.inferencegw.gateway.e2e.FailedCalls.failure;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.inferencegw.proto.v1.Tensor;
@@ -49,7 +49,8 @@ class BatchIsolationEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data);
     gateway = Gateway.start(vertx, TestGateways.withModels(

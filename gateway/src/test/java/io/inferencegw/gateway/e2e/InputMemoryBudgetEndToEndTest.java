@@ -3,7 +3,6 @@ package io.inferencegw.gateway.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static io.inferencegw.gateway.e2e.FailedCalls.failure;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -11,6 +10,7 @@ import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
@@ -38,7 +38,8 @@ class InputMemoryBudgetEndToEndTest {
 
   @Test
   void largeRequestsBeyondTheBudgetAreRefusedAndSmallOnesServed(Vertx vertx) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     FashionMnist data = FashionMnist.testSet();
     int[] reference = FashionLenetReference.predictions(data);
     // holds requests for 2 s unless 64 wait

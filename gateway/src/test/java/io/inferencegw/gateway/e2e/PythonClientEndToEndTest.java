@@ -31,7 +31,7 @@ class PythonClientEndToEndTest {
 
   @Test
   void readmePythonClientClassifiesTheSampleImages(Vertx vertx) throws Exception {
-    SystemPython.assumeModules("Debian's python3-grpcio", "grpc");
+    SystemPython.requireModule("grpc", "python3-grpcio");
     Gateway gateway =
         Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {
@@ -62,7 +62,7 @@ class PythonClientEndToEndTest {
   @Test
   void readmePythonClientListsModelsAndTheCatalogWithItsPreprocessing(Vertx vertx)
       throws Exception {
-    SystemPython.assumeModules("Debian's python3-grpcio", "grpc");
+    SystemPython.requireModule("grpc", "python3-grpcio");
     Gateway gateway =
         Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {

@@ -3,7 +3,6 @@ package io.inferencegw.gateway.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -12,6 +11,7 @@ import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
@@ -52,7 +52,8 @@ class ShippedConfigsEndToEndTest {
 
   @BeforeAll
   static void dataset() throws IOException {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     data = FashionMnist.testSet();
   }
 

@@ -2,11 +2,11 @@ package io.inferencegw.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
@@ -40,7 +40,8 @@ class ShutdownEndToEndTest {
   @Test
   void sigtermAnswersEveryAdmittedCallBeforeTheModelsGo(Vertx vertx, @TempDir Path dir)
       throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     FashionMnist data = FashionMnist.testSet();
     int[] reference = FashionLenetReference.predictions(data);
     Path config = writeConfig(dir);

@@ -2,8 +2,8 @@ package io.inferencegw.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's Python, which the tests run as an independent client or reference with Debian's
  * python3-* packages (grpcio, websockets, torchvision, ...); the first python3 on PATH may lack
- * them. A test whose modules are missing is skipped, not failed (deploy/run-tests.sh installs
- * them).
+ * them. A test whose modules are missing is skipped, and fails under CI ({@link Prerequisites};
+ * deploy/run-tests.sh installs them).
  */
 public final class SystemPython {
 
@@ -58,15 +58,14 @@ public final class SystemPython {
   }
 
   /**
-   * Skips the calling test unless every module imports.
+   * Continues when {@code import module} works in {@link #PYTHON}; otherwise skips the calling
+   * test, or fails it under CI.
    *
-   * @param packages the Debian packages that provide them, for the skip message
+   * @param debianPackage the Debian package that provides the module
    */
-  public static void assumeModules(String packages, String... modules) {
-    for (String module : modules) {
-      assumeTrue(canImport(module), "needs " + packages + ": " + PYTHON + " cannot import "
-          + module);
-    }
+  public static void requireModule(String module, String debianPackage) {
+    Prerequisites.require(canImport(module), "Python module " + module + " (in " + PYTHON + ")",
+        debianPackage);
   }
 
   /** What a run wrote. */

@@ -3,7 +3,6 @@ package io.inferencegw.gateway.observability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -12,6 +11,8 @@ import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.grpc.HealthEndpoint;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
@@ -57,7 +58,8 @@ class HealthAndReflectionEndToEndTest {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     gateway = Gateway.start(vertx, TestGateways.withModels(
             TestGateways.lenetAs(SLOW, new BatchingConfig(64, 1_000_000, 4))))
         .await(60, TimeUnit.SECONDS);
@@ -112,7 +114,7 @@ class HealthAndReflectionEndToEndTest {
     var slowQueue = gateway.models().resolve(SLOW, "").orElseThrow().queue();
     Future<ClassifyResponse> inFlight = client.classify(ClassifyRequest.newBuilder()
         .setModel(SLOW).setImage(ByteString.copyFrom(FashionMnist.testSet().png(0))).build());
-    ObservabilityEndToEndTest.awaitTrue(() -> slowQueue.size() == 1, "the call to be queued");
+    Await.until("the call to be queued", () -> slowQueue.size() == 1);
 
     closed = true;
     Future<Void> closing = gateway.close(30_000);
@@ -128,7 +130,8 @@ class HealthAndReflectionEndToEndTest {
 
   @Test
   void bufCurlListsEveryServiceThroughReflectionAndCallsListModels() throws Exception {
-    String buf = ExternalTools.require("buf", "npm install -g @bufbuild/buf");
+    String buf = Prerequisites.executableInstalledBy("buf",
+        "npm install -g @bufbuild/buf@1.75.0");
     String base = "http://127.0.0.1:" + gateway.port();
     String services = run(buf, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
         "--list-services", base);

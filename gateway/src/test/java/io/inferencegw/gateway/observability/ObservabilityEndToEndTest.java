@@ -2,19 +2,20 @@ package io.inferencegw.gateway.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.FrameStreamClient;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.client.OipClient;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
 import io.inferencegw.proto.oip.ModelInferRequest;
 import io.inferencegw.gateway.config.AccessLogConfig;
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.proto.v1.ClassifierGrpcClient;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
@@ -28,6 +29,7 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +65,6 @@ class ObservabilityEndToEndTest {
   /** Holds requests for a second unless 64 arrive: lets the test fill its queue. */
   private static final String SLOW = "slow-lenet";
   private static final int SLOW_CAPACITY = 4;
-  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   @TempDir
   static Path dir;
@@ -78,7 +79,8 @@ class ObservabilityEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     data = FashionMnist.testSet();
     accessLog = dir.resolve("logs/access.jsonl");
     gateway = Gateway.start(vertx,
@@ -154,7 +156,7 @@ class ObservabilityEndToEndTest {
     for (int i = 0; i < SLOW_CAPACITY; i++) {
       queued.add(client.classify(png(SLOW, 20 + i)));
     }
-    awaitTrue(() -> slowQueue.size() == SLOW_CAPACITY, "the slow queue to fill");
+    Await.until("the slow queue to fill", () -> slowQueue.size() == SLOW_CAPACITY);
     String whileFull = scrape(gateway.port());
     assertEquals(SLOW_CAPACITY, MetricsText.sum(whileFull, "gateway_queue_depth", "model", SLOW));
     assertEquals(SLOW_CAPACITY,
@@ -205,7 +207,7 @@ class ObservabilityEndToEndTest {
 
   @Test
   void scrapedTextPassesPromtool() throws Exception {
-    String promtool = ExternalTools.require("promtool", "Debian package prometheus");
+    String promtool = Prerequisites.executable("promtool", "prometheus");
     client.classify(png("fashion-lenet", 1)).await(30, TimeUnit.SECONDS);
     statusOf(client.classify(png("no-such-model", 1)));
     Path file = dir.resolve("scrape.txt");
@@ -301,35 +303,23 @@ class ObservabilityEndToEndTest {
     assertEquals(-1, missing.getLong("compute_us"));
   }
 
-  /** The access log's lines for these ids, once all are written (bounded polling). */
-  private static Map<String, JsonObject> awaitLines(List<String> ids) throws Exception {
-    long giveUp = System.nanoTime() + WAIT_NANOS;
-    while (true) {
-      Map<String, JsonObject> found = Files.exists(accessLog)
-          ? Files.readAllLines(accessLog).stream().map(JsonObject::new)
-              .filter(j -> ids.contains(j.getString("request_id")))
-              .collect(Collectors.toMap(j -> j.getString("request_id"), Function.identity(),
-                  (a, b) -> {
-                    throw new AssertionError("two lines for " + a.getString("request_id"));
-                  }))
-          : Map.of();
-      if (found.size() == ids.size() || System.nanoTime() > giveUp) {
-        assertEquals(ids.size(), found.size(), "lines for " + ids + ": " + found.keySet());
-        return found;
-      }
-      Thread.sleep(20);
-    }
+  /** The access log's lines for these ids, once all are written. */
+  private static Map<String, JsonObject> awaitLines(List<String> ids) {
+    return Await.value("access log lines for " + ids, () -> accessLogLines().stream()
+        .filter(j -> ids.contains(j.getString("request_id")))
+        .collect(Collectors.toMap(j -> j.getString("request_id"), Function.identity(),
+            (a, b) -> {
+              throw new AssertionError("two lines for " + a.getString("request_id"));
+            })), found -> found.size() == ids.size());
   }
 
-  static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long giveUp = System.nanoTime() + WAIT_NANOS;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > giveUp) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
+  /** The access log's complete lines so far (a line being written is not one yet). */
+  private static List<JsonObject> accessLogLines() throws IOException {
+    if (!Files.exists(accessLog)) {
+      return List.of();
     }
+    String text = Files.readString(accessLog);
+    return text.substring(0, text.lastIndexOf('\n') + 1).lines().map(JsonObject::new).toList();
   }
 
   /**
@@ -397,17 +387,9 @@ class ObservabilityEndToEndTest {
         "outcome", "invalid_argument"));
     assertEquals(good + 1, delta(before, after, "gateway_request_duration_seconds_count",
         "api", "stream", "model", OIP_MODEL));
-    List<JsonObject> lines = new ArrayList<>();
-    awaitTrue(() -> {
-      try {
-        lines.clear();
-        Files.readAllLines(accessLog).stream().map(JsonObject::new)
-            .filter(j -> "stream".equals(j.getString("api"))).forEach(lines::add);
-        return lines.size() == good + 1;
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    }, "four stream lines in the access log");
+    List<JsonObject> lines = Await.value("four stream lines in the access log",
+        () -> accessLogLines().stream().filter(j -> "stream".equals(j.getString("api"))).toList(),
+        found -> found.size() == good + 1);
     String streamId = lines.get(0).getString("request_id").replaceAll("/\\d+$", "");
     assertTrue(streamId.matches("stream-\\d+"), lines.get(0).encode());
     for (JsonObject line : lines) {

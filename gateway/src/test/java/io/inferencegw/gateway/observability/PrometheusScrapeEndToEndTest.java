@@ -1,13 +1,14 @@
 package io.inferencegw.gateway.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,15 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class PrometheusScrapeEndToEndTest {
 
-  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir
   Path dir;
 
   @Test
   void prometheusScrapesTheRequestCounter(Vertx vertx) throws Exception {
-    String prometheus = ExternalTools.require("prometheus", "Debian package prometheus");
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    String prometheus = Prerequisites.executable("prometheus", "prometheus");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     Gateway gateway = Gateway.start(vertx, TestGateways.withModels())
         .await(60, TimeUnit.SECONDS);
     GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port());
@@ -69,7 +72,7 @@ class PrometheusScrapeEndToEndTest {
           .start();
       String query = "sum(gateway_requests_total{api=\"classify\",model=\"fashion-lenet\","
           + "outcome=\"ok\"})";
-      assertEquals(calls, awaitValue(port, query),
+      assertEquals(calls, awaitValue(server, dir.resolve("prometheus.log"), port, query),
           () -> "prometheus log:\n" + readLog(dir.resolve("prometheus.log")));
     } finally {
       if (server != null) {
@@ -81,30 +84,29 @@ class PrometheusScrapeEndToEndTest {
     }
   }
 
-  /** The query's value once Prometheus has scraped it (bounded polling of its HTTP API). */
-  private static double awaitValue(int port, String query) throws Exception {
+  /** An answer of Prometheus's HTTP API. */
+  private record Answer(int status, String body) {}
+
+  /** The query's value once Prometheus has scraped it (polling its HTTP API). */
+  private static double awaitValue(Process server, Path log, int port, String query) {
     HttpClient http = HttpClient.newHttpClient();
     URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
         + URLEncoder.encode(query, StandardCharsets.UTF_8));
-    long giveUp = System.nanoTime() + WAIT_NANOS;
-    String last = "";
-    while (System.nanoTime() < giveUp) {
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(),
-            HttpResponse.BodyHandlers.ofString());
-        last = r.body();
-        if (r.statusCode() == 200) {
-          JsonArray result = new JsonObject(r.body()).getJsonObject("data").getJsonArray("result");
-          if (!result.isEmpty()) {
-            return Double.parseDouble(result.getJsonObject(0).getJsonArray("value").getString(1));
-          }
-        }
-      } catch (java.io.IOException notUpYet) {
-        last = notUpYet.toString();
+    // Prometheus starts, then scrapes every second: a minute is far more than it needs.
+    Answer answer = Await.value("Prometheus to have a value for " + query, WAIT, () -> {
+      if (!server.isAlive()) {
+        throw new AssertionError("prometheus exited:\n" + readLog(log));
       }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no value for " + query + "; last answer: " + last);
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body());
+    }, a -> a.status() == 200 && !result(a.body()).isEmpty());
+    return Double.parseDouble(
+        result(answer.body()).getJsonObject(0).getJsonArray("value").getString(1));
+  }
+
+  private static JsonArray result(String body) {
+    return new JsonObject(body).getJsonObject("data").getJsonArray("result");
   }
 
   private static int freePort() throws Exception {

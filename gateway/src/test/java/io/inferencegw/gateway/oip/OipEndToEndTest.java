@@ -3,9 +3,9 @@ package io.inferencegw.gateway.oip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
+import io.inferencegw.gateway.batching.ModelQueue;
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.client.OipClient;
@@ -13,6 +13,8 @@ import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
 import io.inferencegw.proto.oip.InferParameter;
 import io.inferencegw.proto.oip.InferTensorContents;
@@ -75,7 +77,8 @@ class OipEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data);
     gateway = Gateway.start(vertx, TestGateways.withModels(
@@ -505,13 +508,8 @@ class OipEndToEndTest {
     assertEquals(404, post("/v2/models/" + RETIRING + "/infer", jsonPng(96)).status());
   }
 
-  private static void awaitQueueSize(io.inferencegw.gateway.batching.ModelQueue queue, int size)
-      throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queue.size() < size && System.nanoTime() < end) {
-      Thread.onSpinWait();
-      Thread.sleep(1);
-    }
+  private static void awaitQueueSize(ModelQueue queue, int size) {
+    Await.value(size + " requests queued", queue::size, queued -> queued >= size);
     assertEquals(size, queue.size(), "requests queued");
   }
 

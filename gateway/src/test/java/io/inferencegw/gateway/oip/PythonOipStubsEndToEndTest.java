@@ -2,7 +2,6 @@ package io.inferencegw.gateway.oip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
@@ -10,6 +9,7 @@ import io.inferencegw.gateway.e2e.SystemPython;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.registry.ServedModel;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -64,11 +64,12 @@ class PythonOipStubsEndToEndTest {
 
   @BeforeAll
   static void runTheClient(Vertx vertx) throws Exception {
-    SystemPython.assumeModules("Debian's python3-grpcio and python3-grpc-tools",
-        "grpc", "grpc_tools.protoc");
-    assumeTrue(Files.isRegularFile(HEALTH_PROTO), "needs Debian's grpc-proto (" + HEALTH_PROTO
-        + ")");
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    SystemPython.requireModule("grpc", "python3-grpcio");
+    SystemPython.requireModule("grpc_tools.protoc", "python3-grpc-tools");
+    Prerequisites.require(Files.isRegularFile(HEALTH_PROTO), "gRPC's health.proto in "
+        + HEALTH_PROTO, "grpc-proto");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data, FIRST, COUNT);
     Path stubs = generateStubs(Files.createDirectory(dir.resolve("stubs")));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.e2e.TestGateways;
-import io.inferencegw.gateway.observability.ExternalTools;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Vertx;
@@ -51,7 +51,7 @@ class ReadmeCurlExamplesEndToEndTest {
 
   @Test
   void jsonAndBinaryRequestsAnswerAsClassify(Vertx vertx) throws Exception {
-    String curl = ExternalTools.require("curl", "Debian package curl");
+    String curl = Prerequisites.executable("curl", "curl");
     assertTrue(curl != null);
     Gateway gateway = Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {

@@ -35,7 +35,7 @@ class ImageDecoderPilParityTest {
 
   @Test
   void matchesPil() throws Exception {
-    PythonReference.assumeModule("PIL");
+    PythonReference.requireModule("PIL");
     int w = 53;
     int h = 37;
     byte[] smooth = TestImages.smoothPixels(w, h);

@@ -46,7 +46,7 @@ class ImagePreprocessorTorchvisionParityTest {
 
   @Test
   void matchesTorchvisionOnTensors() throws Exception {
-    PythonReference.assumeModule("torchvision");
+    PythonReference.requireModule("torchvision");
     List<Case> cases = List.of(
         noisy("downscale, landscape, bilinear", 97, 61, 3,
             PreprocessSpec.imagenet(32, 28, Interpolation.BILINEAR)),

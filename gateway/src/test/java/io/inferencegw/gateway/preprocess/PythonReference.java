@@ -11,16 +11,19 @@ import java.util.Map;
 
 /**
  * Runs the reference scripts in {@code src/test/python} with Debian's Python, which has torch
- * 1.13, torchvision 0.14 and PIL as system packages. Tests that need it are skipped (not
- * failed) where that Python or the module is missing.
+ * 1.13, torchvision 0.14 and PIL as system packages. Tests that need it are skipped where that
+ * Python or the module is missing, and fail under CI ({@link SystemPython#requireModule}).
  */
 final class PythonReference {
 
   private PythonReference() {}
 
-  /** Skips the calling test unless {@code import module} works in Debian's Python. */
-  static void assumeModule(String module) {
-    SystemPython.assumeModules("Debian's python3-" + module.toLowerCase(), module);
+  /**
+   * Continues when {@code import module} works in Debian's Python; otherwise skips the calling
+   * test (fails it under CI).
+   */
+  static void requireModule(String module) {
+    SystemPython.requireModule(module, "python3-" + module.toLowerCase());
   }
 
   /** Runs {@code script} on a cases file made of {@code lines}; fails the test if it fails. */

@@ -116,7 +116,10 @@ final class PluginJars {
         """.formatted(className, buildBody);
   }
 
-  /** Writes {@code jar} into the directory slowly, in chunks, as a slow copy would. */
+  /**
+   * Writes {@code jar} into the directory slowly, in chunks, as a slow copy would: the pauses
+   * are the slow copy that the watcher must wait out, not a wait for some state.
+   */
   static void writeSlowly(Path jar, Path target, int chunks, long pauseMillis)
       throws IOException, InterruptedException {
     byte[] bytes = Files.readAllBytes(jar);

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.inferencegw.gateway.admission.ModelRouting;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.proto.v1.ClassifyRequest;
+import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.lang.ref.WeakReference;
@@ -46,11 +49,17 @@ class PluginLeakTest {
     try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
       for (int i = 0; i < CYCLES; i++) {
         gateway.reloader().jarRemoved(jar).await(30, TimeUnit.SECONDS);
-        assertTrue(gateway.models().resolve("fashion-lenet", "").isEmpty());
+        assertTrue(gateway.models().resolve("fashion-lenet", "").isEmpty(),
+            "cycle " + i + ": the model is unloaded with its plugin");
         gateway.reloader().jarReady(jar).await(30, TimeUnit.SECONDS);
         loaders.add(new WeakReference<>(
             HotReloadEndToEndTest.classLoaderOf(gateway.plugins().active("lenet").orElseThrow())));
-        assertEquals(10, client.classify(req).await(30, TimeUnit.SECONDS).getPredictionsCount() * 2);
+        String loaded = gateway.models().resolve("fashion-lenet", "").orElseThrow().version();
+        ClassifyResponse answer = client.classify(req).await(30, TimeUnit.SECONDS);
+        assertEquals(loaded, answer.getVersion(),
+            "cycle " + i + ": answered by the version loaded in this cycle");
+        assertEquals(ModelRouting.DEFAULT_TOP_K, answer.getPredictionsCount(),
+            "cycle " + i + ": a full answer (the default top-k predictions)");
         if (i == 9) {
           rssAt10 = rss();
         }
@@ -63,9 +72,9 @@ class PluginLeakTest {
     } finally {
       gateway.close().await(60, TimeUnit.SECONDS);
     }
-    // Every loader but the last one (still active until close) must be collectable.
+    // Every loader, the last one too once the gateway is closed, must be collectable.
     for (int i = 0; i < loaders.size(); i++) {
-      HotReloadEndToEndTest.awaitCollected(loaders.get(i));
+      Await.collected(loaders.get(i), "the class loader of cycle " + i);
     }
   }
 

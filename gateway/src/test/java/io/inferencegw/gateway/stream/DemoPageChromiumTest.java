@@ -2,12 +2,13 @@ package io.inferencegw.gateway.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -44,8 +46,9 @@ class DemoPageChromiumTest {
 
   @BeforeAll
   static void start(Vertx v) throws Exception {
-    assumeTrue(HeadlessChromium.isInstalled(), "needs Debian's chromium");
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(HeadlessChromium.isInstalled(), "Chromium", "chromium");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     vertx = v;
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data);
@@ -170,15 +173,15 @@ class DemoPageChromiumTest {
 
   private static void waitFor(HeadlessChromium chromium, String condition, String what)
       throws Exception {
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Boolean.TRUE.equals(chromium.evaluate("!!(" + condition + ")"))) {
-      if (System.nanoTime() > giveUp) {
-        chromium.screenshot(SCREENSHOTS.resolve("stream-demo-timeout.png"));
-        throw new AssertionError("timed out waiting for " + what + "; page stats: "
-            + chromium.evaluate("JSON.stringify(window.streamStats || null)") + ", error: "
-            + chromium.evaluate("document.getElementById('error')?.textContent"));
-      }
-      Thread.sleep(100);
+    try {
+      // A headless browser on a loaded machine is slow to start streaming: a minute.
+      Await.until(what, Duration.ofSeconds(60),
+          () -> Boolean.TRUE.equals(chromium.evaluate("!!(" + condition + ")")));
+    } catch (AssertionError timedOut) {
+      chromium.screenshot(SCREENSHOTS.resolve("stream-demo-timeout.png"));
+      throw new AssertionError(timedOut.getMessage() + "; page stats: "
+          + chromium.evaluate("JSON.stringify(window.streamStats || null)") + ", error: "
+          + chromium.evaluate("document.getElementById('error')?.textContent"), timedOut);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.stream;
 
+import io.inferencegw.plugin.api.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -59,22 +60,20 @@ final class HeadlessChromium implements AutoCloseable {
         .start();
     try {
       Path portFile = profile.resolve("DevToolsActivePort");
-      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(portFile) || Files.readAllLines(portFile).size() < 2) {
-        if (!process.isAlive() || System.nanoTime() > giveUp) {
-          throw new IOException("Chromium did not open its DevTools port:\n"
+      List<String> lines = Await.value("Chromium to open its DevTools port", () -> {
+        if (!process.isAlive()) {
+          throw new AssertionError("Chromium exited:\n"
               + Files.readString(profile.resolve("chromium.log")));
         }
-        Thread.sleep(50);
-      }
-      List<String> lines = Files.readAllLines(portFile);
+        return Files.exists(portFile) ? Files.readAllLines(portFile) : List.<String>of();
+      }, l -> l.size() >= 2);
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
           .setMaxFrameSize(64 << 20).setMaxMessageSize(64 << 20));
       WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
           .setPort(Integer.parseInt(lines.get(0).trim())).setURI(lines.get(1).trim()))
           .await(30, TimeUnit.SECONDS);
       return new HeadlessChromium(process, profile, client, socket);
-    } catch (Exception e) {
+    } catch (Exception | AssertionError e) {
       process.destroyForcibly();
       deleteTree(profile);
       throw e;

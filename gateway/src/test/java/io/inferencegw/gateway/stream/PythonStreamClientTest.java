@@ -37,7 +37,7 @@ class PythonStreamClientTest {
 
   @Test
   void pythonExampleStreamsTheSampleImagesInOrder(Vertx vertx) throws Exception {
-    SystemPython.assumeModules("Debian's python3-websockets", "websockets");
+    SystemPython.requireModule("websockets", "python3-websockets");
     Gateway gateway = Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {
       List<Path> samples;
@@ -66,7 +66,7 @@ class PythonStreamClientTest {
 
   @Test
   void anUnknownModelPrintsTheServersMessageAndExitsNonZero(Vertx vertx) throws Exception {
-    SystemPython.assumeModules("Debian's python3-websockets", "websockets");
+    SystemPython.requireModule("websockets", "python3-websockets");
     Gateway gateway = Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {
       Run run = streamPy(gateway, "--model", "no-such-model", "deploy/samples/bag.png");
@@ -93,7 +93,7 @@ class PythonStreamClientTest {
    */
   @Test
   void theDefaultPolicyIsTheServersLatest(Vertx vertx) throws Exception {
-    SystemPython.assumeModules("Debian's python3-websockets", "websockets");
+    SystemPython.requireModule("websockets", "python3-websockets");
     Gateway gateway = Gateway.start(vertx, TestGateways.withModels(TestGateways.lenetAs(
         "slow-lenet", new BatchingConfig(32, 3_000_000, 1024)))).await(60, TimeUnit.SECONDS);
     try {

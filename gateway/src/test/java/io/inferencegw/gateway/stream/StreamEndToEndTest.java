@@ -2,7 +2,6 @@ package io.inferencegw.gateway.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.bench.FashionMnist;
@@ -13,6 +12,8 @@ import io.inferencegw.gateway.config.StreamConfig;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Vertx;
@@ -63,7 +64,8 @@ class StreamEndToEndTest {
 
   @BeforeAll
   static void start(Vertx v) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     vertx = v;
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data);
@@ -306,10 +308,10 @@ class StreamEndToEndTest {
     for (int i = 0; i < 3; i++) {
       stream.client.sendFrame(pngs[i]);
     }
-    waitUntil(() -> serverView(stream).getInteger("queued") == 3, "3 frames queued");
+    Await.until("3 frames queued", () -> serverView(stream).getInteger("queued") == 3);
     stream.client.close().await(10, TimeUnit.SECONDS);
-    waitUntil(() -> streamsJson().getJsonObject("totals").getLong("removed_on_disconnect")
-        == removedBefore + 3, "the 3 queued frames removed");
+    Await.until("the 3 queued frames removed", () -> streamsJson().getJsonObject("totals")
+        .getLong("removed_on_disconnect") == removedBefore + 3);
     assertEquals(0, gateway.models().resolve(SLOW, "").orElseThrow().queue().size());
     // A call now runs alone: the stream's frames did not stay behind to share its batch.
     try (GatewayClient grpc = new GatewayClient(vertx, "localhost", gateway.port())) {
@@ -422,19 +424,5 @@ class StreamEndToEndTest {
   private static ClassifyRequest classify(String model, int image) {
     return ClassifyRequest.newBuilder().setModel(model)
         .setImage(ByteString.copyFrom(data.png(image))).build();
-  }
-
-  interface Check {
-    boolean holds() throws Exception;
-  }
-
-  static void waitUntil(Check check, String what) throws Exception {
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!check.holds()) {
-      if (System.nanoTime() > giveUp) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 }

@@ -3,13 +3,13 @@ package io.inferencegw.gateway.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.e2e.Bystanders;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -45,7 +45,8 @@ class StreamHardeningEndToEndTest {
 
   @BeforeAll
   static void start(Vertx v) throws Exception {
-    assumeTrue(FashionMnist.isInstalled(), "needs Debian's dataset-fashion-mnist");
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
     vertx = v;
     data = FashionMnist.testSet();
     reference = FashionLenetReference.predictions(data);

@@ -44,7 +44,7 @@ class BatchRunnerInputErrorTest {
     for (Supplier<Error> error : errors) {
       List<InferenceRequest> batch = List.of(request(), request(), request());
       ModelInput poisoned = batch.get(1).input();
-      BatchRunner runner = new BatchRunner("tiny", "1", SPEC,
+      try (BatchRunner runner = new BatchRunner("tiny", "1", SPEC,
           BatchRunnerLayoutTest.TinyConvNet.create(false), "cpu",
           input -> {
             if (input == poisoned) {
@@ -52,23 +52,24 @@ class BatchRunnerInputErrorTest {
             }
             return real.prepare(input);
           },
-          false);
-      runner.warmUp();
+          false)) {
+        runner.warmUp();
 
-      runner.run(batch);
+        runner.run(batch);
 
-      assertEquals(2, batch.get(0).result().await(10, TimeUnit.SECONDS).batchSize());
-      assertEquals(2, batch.get(2).result().await(10, TimeUnit.SECONDS).batchSize());
-      Exception failed = assertThrows(Exception.class,
-          () -> batch.get(1).result().await(10, TimeUnit.SECONDS));
-      GatewayException e = assertInstanceOf(GatewayException.class, failed);
-      assertEquals(ErrorCode.INTERNAL, e.code());
-      assertTrue(e.getMessage().contains("the input could not be prepared (internal error: "
-          + error.get().getClass().getSimpleName() + ")"), e.getMessage());
-      // The runner is still usable: the next batch is answered.
-      List<InferenceRequest> next = List.of(request());
-      runner.run(next);
-      assertEquals(1, next.get(0).result().await(10, TimeUnit.SECONDS).batchSize());
+        assertEquals(2, batch.get(0).result().await(10, TimeUnit.SECONDS).batchSize());
+        assertEquals(2, batch.get(2).result().await(10, TimeUnit.SECONDS).batchSize());
+        Exception failed = assertThrows(Exception.class,
+            () -> batch.get(1).result().await(10, TimeUnit.SECONDS));
+        GatewayException e = assertInstanceOf(GatewayException.class, failed);
+        assertEquals(ErrorCode.INTERNAL, e.code());
+        assertTrue(e.getMessage().contains("the input could not be prepared (internal error: "
+            + error.get().getClass().getSimpleName() + ")"), e.getMessage());
+        // The runner is still usable: the next batch is answered.
+        List<InferenceRequest> next = List.of(request());
+        runner.run(next);
+        assertEquals(1, next.get(0).result().await(10, TimeUnit.SECONDS).batchSize());
+      }
     }
   }
 

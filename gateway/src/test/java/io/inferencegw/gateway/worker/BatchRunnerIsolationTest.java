@@ -86,7 +86,13 @@ class BatchRunnerIsolationTest {
   @Test
   void aRequestThatBreaksTheNetworkFailsAloneAndTheOthersGetTheirAnswers() throws Exception {
     PoisonableNet net = PoisonableNet.create();
-    BatchRunner runner = runner(net);
+    try (BatchRunner runner = runner(net)) {
+      assertOnlyThePoisonedRequestFails(net, runner);
+    }
+  }
+
+  private static void assertOnlyThePoisonedRequestFails(PoisonableNet net, BatchRunner runner)
+      throws Exception {
     List<InferenceRequest> batch = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
       batch.add(request(i == 11 ? POISON : i));
@@ -112,7 +118,12 @@ class BatchRunnerIsolationTest {
 
   @Test
   void aSampleWhoseInputFailsIsAnsweredAloneAndOursIsInternal() throws Exception {
-    BatchRunner runner = runner(PoisonableNet.create());
+    try (BatchRunner runner = runner(PoisonableNet.create())) {
+      assertEachBadSampleIsAnsweredAlone(runner);
+    }
+  }
+
+  private static void assertEachBadSampleIsAnsweredAlone(BatchRunner runner) throws Exception {
     InferenceRequest good = request(0.25f);
     InferenceRequest nan = request(Float.NaN);
     // an input of a kind this preparer cannot read: our fault, not the client's

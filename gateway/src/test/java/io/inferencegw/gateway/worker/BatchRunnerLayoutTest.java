@@ -70,38 +70,50 @@ class BatchRunnerLayoutTest {
   @Test
   void aLayoutIndifferentNetworkRunsChannelsLastWithTheSameAnswers() throws Exception {
     List<float[]> inputs = randomInputs(3);
-    float[][] plain = logits(runner(TinyConvNet.create(false), false), inputs);
-    BatchRunner fast = runner(TinyConvNet.create(false), true);
-    assertTrue(fast.channelsLast());
-    float[][] channelsLast = logits(fast, inputs);
-    for (int i = 0; i < inputs.size(); i++) {
-      assertArrayEquals(plain[i], channelsLast[i], 1e-5f);
+    try (BatchRunner plain = runner(TinyConvNet.create(false), false);
+        BatchRunner fast = runner(TinyConvNet.create(false), true)) {
+      assertTrue(fast.channelsLast());
+      float[][] expected = logits(plain, inputs);
+      float[][] channelsLast = logits(fast, inputs);
+      for (int i = 0; i < inputs.size(); i++) {
+        assertArrayEquals(expected[i], channelsLast[i], 1e-5f);
+      }
     }
   }
 
   @Test
   void aNetworkThatDependsOnTheLayoutKeepsTheDefaultOneAndStillAnswers() throws Exception {
     List<float[]> inputs = randomInputs(2);
-    float[][] expected = logits(runner(TinyConvNet.create(false), false), inputs);
-    BatchRunner runner = runner(TinyConvNet.create(true), true);
-    assertFalse(runner.channelsLast());
-    float[][] served = logits(runner, inputs);
-    for (int i = 0; i < inputs.size(); i++) {
-      assertArrayEquals(expected[i], served[i], 1e-5f);
+    try (BatchRunner plain = runner(TinyConvNet.create(false), false);
+        BatchRunner runner = runner(TinyConvNet.create(true), true)) {
+      assertFalse(runner.channelsLast());
+      float[][] expected = logits(plain, inputs);
+      float[][] served = logits(runner, inputs);
+      for (int i = 0; i < inputs.size(); i++) {
+        assertArrayEquals(expected[i], served[i], 1e-5f);
+      }
     }
   }
 
   @Test
   void withoutTheOptionAReplicaKeepsTheDefaultLayout() {
-    assertFalse(runner(TinyConvNet.create(false), false).channelsLast());
+    try (BatchRunner runner = runner(TinyConvNet.create(false), false)) {
+      assertFalse(runner.channelsLast());
+    }
   }
 
+  /** A warmed-up runner, which the caller closes (closing it frees the network). */
   private static BatchRunner runner(ClassifierModule network, boolean channelsLast) {
     BatchRunner runner = new BatchRunner("tiny", "1", SPEC, network, "cpu",
         new ModelInputPreparer(SPEC, io.inferencegw.gateway.core.InputLimits.DEFAULT),
         channelsLast);
-    runner.warmUp();
-    return runner;
+    try {
+      runner.warmUp();
+      return runner;
+    } catch (RuntimeException e) {
+      runner.close();
+      throw e;
+    }
   }
 
   private static List<float[]> randomInputs(int n) {

@@ -13,6 +13,7 @@ import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.testing.Await;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -131,14 +132,11 @@ public abstract class FamilyParityTest {
    * freed memory (a JVM crash, not an exception). Collect garbage between build and use.
    */
   @Test
-  void aBuiltNetworkSurvivesGarbageCollection() throws InterruptedException {
+  void aBuiltNetworkSurvivesGarbageCollection() {
     VariantSpec spec = family.requireVariant(numericalByDefault.isEmpty()
         ? family.variants().get(0).name() : numericalByDefault.iterator().next());
     try (ClassifierModule model = family.build(spec.name())) {
-      for (int i = 0; i < 3; i++) {
-        System.gc();
-        Thread.sleep(20);
-      }
+      Await.garbageCollection();
       assertEquals(spec.parameters(), StateDict.parameterCount(model), spec.name());
       model.eval();
       try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {

@@ -1,7 +1,7 @@
 package io.inferencegw.plugin.api.parity;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -58,16 +58,19 @@ public final class TorchvisionOracle {
           break;
         }
       }
-      notFound = "no Python with torch and torchvision among " + candidates
-          + " (apt-get install python3-torchvision, or set -Dparity.python)";
+      notFound = "a Python with torch and torchvision (tried " + candidates
+          + "; -Dparity.python names another)";
     }
     return found;
   }
 
-  /** The oracle, or a JUnit assumption failure (the test is reported as skipped). */
+  /**
+   * The oracle; where there is none, the calling test is skipped, or fails under CI
+   * ({@link Prerequisites}).
+   */
   public static TorchvisionOracle require() {
     Optional<TorchvisionOracle> oracle = find();
-    assumeTrue(oracle.isPresent(), () -> notFound);
+    Prerequisites.require(oracle.isPresent(), notFound, "python3-torchvision");
     return oracle.get();
   }
 

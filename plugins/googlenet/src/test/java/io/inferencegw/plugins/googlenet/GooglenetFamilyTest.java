@@ -15,6 +15,7 @@ import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.inception.BasicConv2d;
 import io.inferencegw.plugin.api.blocks.inception.TransformInput;
+import io.inferencegw.plugin.api.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -199,13 +200,10 @@ class GooglenetFamilyTest {
   }
 
   @Test
-  void networkSurvivesGarbageCollectionOfItsBuildersObjects() throws InterruptedException {
+  void networkSurvivesGarbageCollectionOfItsBuildersObjects() {
     // every registered Java module must stay referenced, or the collector frees it natively
     try (ClassifierModule model = family.build("googlenet")) {
-      for (int i = 0; i < 3; i++) {
-        System.gc();
-        Thread.sleep(50);
-      }
+      Await.garbageCollection();
       try (PointerScope scope = new PointerScope()) {
         assertEquals(364, StateDict.of(model).size());
       }

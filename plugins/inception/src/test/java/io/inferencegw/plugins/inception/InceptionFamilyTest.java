@@ -15,6 +15,7 @@ import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.parity.ParityHarness;
 import io.inferencegw.plugin.api.parity.ReferenceStructure;
 import io.inferencegw.plugin.api.blocks.inception.TransformInput;
+import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.plugins.inception.v3.Inception3;
 import java.io.IOException;
 import java.io.InputStream;
@@ -182,7 +183,7 @@ class InceptionFamilyTest {
   }
 
   @Test
-  void networksSurviveGarbageCollectionOfTheirBuildersObjects() throws InterruptedException {
+  void networksSurviveGarbageCollectionOfTheirBuildersObjects() {
     // every registered Java module must stay referenced, or the collector frees it natively
     for (VariantSpec v : family.variants()) {
       try (ClassifierModule model = family.build(v.name())) {
@@ -190,10 +191,7 @@ class InceptionFamilyTest {
         try (PointerScope scope = new PointerScope()) {
           before = StateDict.of(model).size();
         }
-        for (int i = 0; i < 3; i++) {
-          System.gc();
-          Thread.sleep(50);
-        }
+        Await.garbageCollection();
         try (PointerScope scope = new PointerScope()) {
           assertEquals(before, StateDict.of(model).size(), v.name());
         }

@@ -2,10 +2,10 @@ package io.inferencegw.plugins.lenet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.StateDict;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.plugin.api.weights.SafetensorsReader;
 import io.inferencegw.plugin.api.weights.WeightLoader;
 import io.inferencegw.plugins.lenet.train.Evaluation;
@@ -61,8 +61,8 @@ class ShippedWeightsTest {
     try (ClassifierModule model = new LenetFamily().build(variant)) {
       WeightLoader.loadStrict(model, path);
       assertEquals(LenetFamilyTest.LENET5_PARAMETERS, StateDict.parameterCount(model));
-      assumeTrue(testSet != null, "Fashion-MNIST is not installed (apt-get install "
-          + "dataset-fashion-mnist); accuracy not checked");
+      Prerequisites.require(testSet != null, "Fashion-MNIST in " + FashionMnist.defaultDir()
+          + ", to check the accuracy", "dataset-fashion-mnist");
       double accuracy = Evaluation.accuracy(model, testSet, 1000);
       assertTrue(accuracy >= minimum, path + ": test accuracy " + accuracy + " < " + minimum);
       // The evaluation reproduces what training recorded (4 decimals in the metadata).

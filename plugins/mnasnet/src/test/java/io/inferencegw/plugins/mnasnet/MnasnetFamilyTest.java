@@ -43,11 +43,19 @@ class MnasnetFamilyTest {
     Map<String, Long> actual = new LinkedHashMap<>();
     family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
     assertEquals(expected, actual);
+    // The transforms of MNASNet*_Weights.IMAGENET1K_V1 in torchvision 0.14: 0.75 and 1.3 were
+    // trained later with the new recipe (resize 232), 0.5 and 1.0 with the old one (256); all
+    // bilinear, crop 224, ImageNet mean and std.
+    Map<String, PreprocessSpec> transforms = new LinkedHashMap<>();
+    transforms.put("mnasnet0_5", PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR));
+    transforms.put("mnasnet0_75", PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR));
+    transforms.put("mnasnet1_0", PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR));
+    transforms.put("mnasnet1_3", PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR));
+    Map<String, PreprocessSpec> preprocess = new LinkedHashMap<>();
+    family.variants().forEach(v -> preprocess.put(v.name(), v.preprocess()));
+    assertEquals(transforms, preprocess);
     for (VariantSpec v : family.variants()) {
       assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
-      int resize = v.name().equals("mnasnet0_75") || v.name().equals("mnasnet1_3") ? 232 : 256;
-      assertEquals(PreprocessSpec.imagenet(resize, 224, Interpolation.BILINEAR), v.preprocess(),
-          v.name());
     }
   }
 

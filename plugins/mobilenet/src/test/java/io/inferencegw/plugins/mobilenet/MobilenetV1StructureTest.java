@@ -36,11 +36,48 @@ class MobilenetV1StructureTest {
     URL url = getClass().getResource("timm-1.0.9/" + VARIANT + ".json");
     assertNotNull(url, "no timm structure for " + VARIANT);
     ReferenceStructure timm = ReferenceStructure.read(Path.of(url.toURI()));
-    assertEquals(4_231_976L, timm.parameters());
+    assertEquals(timm.parameters(), parametersIn(timm),
+        "the file's count vs the parameters of its own state_dict");
+    assertEquals(mobilenetV1Parameters(), timm.parameters(),
+        "the file's count vs MobileNet v1's architecture");
     assertEquals(timm.parameters(), spec.parameters(), "catalog vs timm");
     try (ClassifierModule model = family.build(VARIANT)) {
       assertEquals(spec.parameters(), StateDict.parameterCount(model));
       ParityHarness.assertSameStructure(VARIANT, model, timm);
     }
+  }
+
+  /**
+   * The parameter elements of a state_dict: every entry but BatchNorm's buffers (running
+   * statistics and batch counter).
+   */
+  static long parametersIn(ReferenceStructure structure) {
+    long total = 0;
+    for (ReferenceStructure.Entry e : structure.stateDict()) {
+      if (e.key().endsWith(".running_mean") || e.key().endsWith(".running_var")
+          || e.key().endsWith(".num_batches_tracked")) {
+        continue;
+      }
+      total += e.shape().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
+    }
+    return total;
+  }
+
+  /**
+   * MobileNet v1 at width 1.0 for 1000 classes, counted from the paper's layer table (Howard et
+   * al. 2017, table 1): a 3x3 stem conv to 32 channels, 13 depthwise separable blocks (3x3
+   * depthwise, then 1x1 pointwise, each followed by BatchNorm), a 1000-way linear classifier.
+   * Convolutions have no bias; each BatchNorm has a weight and a bias per channel.
+   */
+  static long mobilenetV1Parameters() {
+    int[] widths = {64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024};
+    long total = 3 * 3 * 3 * 32 + 2 * 32;
+    int in = 32;
+    for (int out : widths) {
+      total += 3 * 3 * in + 2 * in; // depthwise conv and its BatchNorm
+      total += (long) in * out + 2 * out; // pointwise conv and its BatchNorm
+      in = out;
+    }
+    return total + in * 1000L + 1000;
   }
 }

@@ -42,13 +42,20 @@ class ResnetFamilyTest {
     Map<String, Long> actual = new LinkedHashMap<>();
     family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
     assertEquals(expected, actual);
+    // The transforms of ResNet*_Weights.DEFAULT in torchvision 0.14: IMAGENET1K_V1 for 18 and
+    // 34, IMAGENET1K_V2 for the others; all bilinear, crop 224, ImageNet mean and std.
+    Map<String, PreprocessSpec> transforms = new LinkedHashMap<>();
+    transforms.put("resnet18", PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR));
+    transforms.put("resnet34", PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR));
+    transforms.put("resnet50", PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR));
+    transforms.put("resnet101", PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR));
+    transforms.put("resnet152", PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR));
+    Map<String, PreprocessSpec> preprocess = new LinkedHashMap<>();
+    family.variants().forEach(v -> preprocess.put(v.name(), v.preprocess()));
+    assertEquals(transforms, preprocess);
     for (VariantSpec v : family.variants()) {
       assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
       assertEquals(1000, v.numClasses(), v.name());
-      // IMAGENET1K_V1 for 18/34 (resize 256), IMAGENET1K_V2 for the others (resize 232)
-      int resize = v.name().equals("resnet18") || v.name().equals("resnet34") ? 256 : 232;
-      assertEquals(PreprocessSpec.imagenet(resize, 224, Interpolation.BILINEAR), v.preprocess(),
-          v.name());
     }
   }
 

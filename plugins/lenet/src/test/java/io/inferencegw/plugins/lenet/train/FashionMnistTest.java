@@ -3,8 +3,8 @@ package io.inferencegw.plugins.lenet.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,8 @@ class FashionMnistTest {
   @Test
   void testSplitHasTenThousandImagesAThousandPerClass() throws IOException {
     Path dir = FashionMnist.defaultDir();
-    assumeTrue(FashionMnist.isInstalled(dir), "Fashion-MNIST not installed in " + dir);
+    Prerequisites.require(FashionMnist.isInstalled(dir), "Fashion-MNIST in " + dir,
+        "dataset-fashion-mnist");
     FashionMnist test = FashionMnist.test(dir);
     assertEquals(10_000, test.count());
     assertEquals(28, test.rows());
