@@ -4,37 +4,24 @@ import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.ParameterCounts;
-import io.inferencegw.plugin.api.blocks.Sequential;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.NormalizeFuncOptions;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * torchvision's {@code ShiftedWindowAttention} (Swin V1) and {@code ShiftedWindowAttentionV2}
- * (Swin V2): multi-head self-attention within non-overlapping windows of an NHWC feature map,
- * with the map cyclically shifted by {@code shiftSize} first (and back after), a mask that keeps
+ * torchvision's {@code ShiftedWindowAttention} (Swin V1; {@link ShiftedWindowAttentionV2} for
+ * V2): multi-head self-attention within non-overlapping windows of an NHWC feature map, with
+ * the map cyclically shifted by {@code shiftSize} first (and back after), a mask that keeps
  * tokens from attending across the seams of the shift, and a learned relative position bias.
  *
- * <p>State, in torchvision's order:
- * <ul>
- *   <li>V1: {@code relative_position_bias_table [(2Wh-1)(2Ww-1), heads]} (parameter),
- *       {@code relative_position_index [Wh*Ww*Wh*Ww]} (int64 buffer), {@code qkv},
- *       {@code proj}. Bias = {@code table[index]}.</li>
- *   <li>V2: {@code logit_scale [heads, 1, 1]} (parameter), {@code relative_coords_table
- *       [1, 2Wh-1, 2Ww-1, 2]} (buffer: log-spaced coordinates), {@code relative_position_index},
- *       {@code qkv}, {@code proj}, {@code cpb_mlp} (Linear 2-&gt;512, ReLU, Linear 512-&gt;heads
- *       without bias: the continuous position bias). Bias =
- *       {@code 16 * sigmoid(cpb_mlp(relative_coords_table)[index])}; attention is scaled cosine
- *       attention, {@code cos(q, k) * exp(min(logit_scale, ln 100))}, and the key projection has
- *       no bias in effect (torchvision zeroes the middle third of {@code qkv.bias} on use).</li>
- * </ul>
- * Both buffers are persistent in torchvision 0.14 ({@code register_buffer} default), so they are
- * registered buffers here.
+ * <p>State, in torchvision's order: {@code relative_position_bias_table [(2Wh-1)(2Ww-1), heads]}
+ * (parameter), {@code relative_position_index [Wh*Ww*Wh*Ww]} (int64 buffer, persistent as in
+ * torchvision 0.14), {@code qkv}, {@code proj}. Bias = {@code table[index]}.
  *
  * <p>Computation: equal to torchvision's {@code shifted_window_attention}, arranged for LibTorch's
  * fused {@code scaled_dot_product_attention}. Windows are laid out as {@code [B, N, windows, C]}
@@ -42,70 +29,62 @@ import org.bytedeco.pytorch.global.torch;
  * that {@code [B, windows * heads, N, head_dim]} is a view of each: windows become extra heads of
  * one attention call, and the relative position bias plus the shift mask form one additive
  * {@code [1, windows * heads, N, N]} mask, built once per call and shared by the whole batch.
+ * The shift mask itself depends on the map size only and is cached ({@link ShiftMaskCache}).
+ *
+ * <p>Native memory: the forward pass and its steps (partition and attention, each projection,
+ * the reverse partition) each run in a {@link TensorScope}, which frees what the step created
+ * when it ends and hands its result on. {@link #close} frees the cached masks too.
  */
-public final class ShiftedWindowAttention extends Module implements Layer {
+public class ShiftedWindowAttention extends Module implements Layer {
 
   /** Value of the shift mask between tokens of different regions, as torchvision's. */
   static final float MASKED = -100f;
 
-  private final boolean v2;
   private final int dim;
   private final int numHeads;
   private final int[] windowSize;
   private final int[] shiftSize;
-  private final Tensor relativePositionBiasTable; // V1
-  private final Tensor logitScale; // V2
-  private final Tensor relativeCoordsTable; // V2
+  private final Tensor relativePositionBiasTable; // null in subclasses with another bias
   private final Tensor relativePositionIndex;
   private final LinearImpl qkv;
   private final LinearImpl proj;
-  private final Sequential cpbMlp; // V2
   private final TensorOptional noBias = new TensorOptional();
-  private final DoubleOptional scale;
-  private final NormalizeFuncOptions normalize;
-  private final double maxLogitScale = Math.log(100.0);
+  private final DoubleOptional defaultScale = new DoubleOptional(); // 1 / sqrt(head_dim)
+  private final ShiftMaskCache shiftMasks = new ShiftMaskCache();
 
-  public ShiftedWindowAttention(int dim, int[] windowSize, int[] shiftSize, int numHeads,
-      boolean v2) {
+  public ShiftedWindowAttention(int dim, int[] windowSize, int[] shiftSize, int numHeads) {
+    this(dim, windowSize, shiftSize, numHeads, null, null);
+  }
+
+  /**
+   * For a subclass whose relative position bias is computed from a buffer rather than read
+   * from V1's learned table (Swin V2): {@code tableName} and {@code tableBuffer} are what
+   * torchvision's overridden {@code define_relative_position_bias_table} registers, here, as
+   * there, before {@code relative_position_index}. Null for V1's table.
+   */
+  protected ShiftedWindowAttention(int dim, int[] windowSize, int[] shiftSize, int numHeads,
+      String tableName, Tensor tableBuffer) {
     super();
     if (windowSize.length != 2 || shiftSize.length != 2) {
       throw new IllegalArgumentException("window_size and shift_size must be of length 2");
     }
-    this.v2 = v2;
     this.dim = dim;
     this.numHeads = numHeads;
     this.windowSize = windowSize.clone();
     this.shiftSize = shiftSize.clone();
-    int tableSize = (2 * windowSize[0] - 1) * (2 * windowSize[1] - 1);
-    if (v2) {
-      relativePositionBiasTable = null;
-      logitScale = torch.full(new long[] {numHeads, 1, 1}, new Scalar(Math.log(10.0)));
-      register_parameter("logit_scale", logitScale);
-      relativeCoordsTable = relativeCoordsTable(windowSize);
-      register_buffer("relative_coords_table", relativeCoordsTable);
-    } else {
-      logitScale = null;
-      relativeCoordsTable = null;
-      relativePositionBiasTable = torch.empty(tableSize, numHeads);
+    if (tableBuffer == null) {
+      relativePositionBiasTable =
+          torch.empty((2 * windowSize[0] - 1) * (2 * windowSize[1] - 1), numHeads);
       Init.truncNormal(relativePositionBiasTable, 0.02);
       register_parameter("relative_position_bias_table", relativePositionBiasTable);
+    } else {
+      relativePositionBiasTable = null;
+      register_buffer(tableName, tableBuffer);
     }
     relativePositionIndex = relativePositionIndex(windowSize);
     register_buffer("relative_position_index", relativePositionIndex);
     qkv = register_module("qkv", SwinTransformer.init(Layers.linear(dim, 3 * dim)));
     proj = register_module("proj", SwinTransformer.init(Layers.linear(dim, dim)));
-    if (v2) {
-      cpbMlp = register_module("cpb_mlp", new Sequential()
-          .add(SwinTransformer.init(Layers.linear(2, 512)))
-          .add(Layers.RELU)
-          .add(SwinTransformer.init(Layers.linear(512, numHeads, false))));
-      scale = new DoubleOptional(1.0);
-    } else {
-      cpbMlp = null;
-      scale = new DoubleOptional(); // 1 / sqrt(head_dim)
-    }
-    normalize = new NormalizeFuncOptions();
-    normalize.dim().put(-1L);
   }
 
   /**
@@ -127,70 +106,64 @@ public final class ShiftedWindowAttention extends Module implements Layer {
     return torch.tensor(index);
   }
 
-  /**
-   * Swin V2's {@code relative_coords_table}: relative offsets scaled to [-8, 8] and mapped
-   * through {@code sign(x) * log2(|x| + 1) / 3}, in float32 as torchvision computes them.
-   */
-  static Tensor relativeCoordsTable(int[] window) {
-    int rows = 2 * window[0] - 1;
-    int cols = 2 * window[1] - 1;
-    float[] table = new float[rows * cols * 2];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        table[(r * cols + c) * 2] = logSpaced((float) (r - (window[0] - 1)), window[0] - 1);
-        table[(r * cols + c) * 2 + 1] = logSpaced((float) (c - (window[1] - 1)), window[1] - 1);
-      }
-    }
-    return torch.tensor(table).reshape(1, rows, cols, 2);
-  }
-
-  private static float logSpaced(float offset, int extent) {
-    float x = offset / extent * 8f;
-    return (float) (Math.signum(x) * (Math.log(Math.abs(x) + 1f) / Math.log(2)) / 3f);
-  }
-
-  public boolean isV2() {
-    return v2;
-  }
-
   public int[] shiftSize() {
     return shiftSize.clone();
+  }
+
+  public int[] windowSize() {
+    return windowSize.clone();
+  }
+
+  public int numHeads() {
+    return numHeads;
   }
 
   public Tensor relativePositionIndex() {
     return relativePositionIndex;
   }
 
-  /** The relative position bias, {@code [heads, N, N]}. */
+  /** The relative position bias, {@code [heads, N, N]}: V1's {@code table[index]}. */
   public Tensor relativePositionBias() {
+    return gatherBias(relativePositionBiasTable);
+  }
+
+  /**
+   * torchvision's {@code _get_relative_position_bias}: {@code table [(2Wh-1)(2Ww-1), heads]}
+   * read at {@code relative_position_index}, as {@code [heads, N, N]}.
+   */
+  protected final Tensor gatherBias(Tensor table) {
     long n = (long) windowSize[0] * windowSize[1];
-    Tensor table;
-    if (v2) {
-      Tensor mlp = cpbMlp.forward(relativeCoordsTable);
-      table = mlp.view(-1, numHeads);
-      mlp.close();
-    } else {
-      table = relativePositionBiasTable;
-    }
-    Tensor gathered = table.index_select(0, relativePositionIndex);
-    if (table != relativePositionBiasTable) {
-      table.close();
-    }
-    Tensor square = gathered.view(n, n, numHeads);
-    gathered.close();
-    Tensor bias = square.permute(2, 0, 1);
-    square.close();
-    if (v2) {
-      Tensor sigmoid = bias.sigmoid();
-      bias.close();
-      sigmoid.mul_(new Scalar(16.0));
-      return sigmoid;
-    }
-    return bias;
+    return TensorScope.run(() ->
+        table.index_select(0, relativePositionIndex).view(n, n, numHeads).permute(2, 0, 1));
+  }
+
+  /**
+   * Whether part {@code part} (0 q, 1 k, 2 v) of the qkv projection adds its third of
+   * {@code qkv.bias}.
+   */
+  protected boolean projectionBias(int part) {
+    return true;
+  }
+
+  /**
+   * q ({@code query}) or k per head, {@code [B, N, windows, heads, D]}, as attention takes
+   * them; V1 takes them as projected. Returns its argument or a new tensor.
+   */
+  protected Tensor queryKey(Tensor perHead, boolean query) {
+    return perHead;
+  }
+
+  /** The scale of the attention logits; V1: {@code 1 / sqrt(head_dim)}. */
+  protected DoubleOptional attentionScale() {
+    return defaultScale;
   }
 
   @Override
   public Tensor forward(Tensor input) {
+    return TensorScope.run(() -> attend(input));
+  }
+
+  private Tensor attend(Tensor input) {
     final long b = input.size(0);
     final long h = input.size(1);
     final long w = input.size(2);
@@ -198,71 +171,46 @@ public final class ShiftedWindowAttention extends Module implements Layer {
     final int wh = windowSize[0];
     final int ww = windowSize[1];
     // pad feature maps to multiples of the window size
-    long padR = (ww - w % ww) % ww;
-    long padB = (wh - h % wh) % wh;
-    Tensor x = input;
-    if (padR > 0 || padB > 0) {
-      x = torch.constant_pad_nd(input, 0, 0, 0, padR, 0, padB);
-    }
-    long padH = h + padB;
-    long padW = w + padR;
+    final long padR = (ww - w % ww) % ww;
+    final long padB = (wh - h % wh) % wh;
+    final boolean padded = padR > 0 || padB > 0;
+    final long padH = h + padB;
+    final long padW = w + padR;
     // if the window covers the whole map, there is nothing to shift
-    long shiftH = wh >= padH ? 0 : shiftSize[0];
-    long shiftW = ww >= padW ? 0 : shiftSize[1];
-    boolean shifted = shiftH + shiftW > 0;
-    if (shifted) {
-      Tensor rolled = torch.roll(x, new long[] {-shiftH, -shiftW}, 1, 2);
-      Layers.release(x, rolled, input);
-      x = rolled;
-    }
-    long nh = padH / wh;
-    long nw = padW / ww;
-    long windows = nh * nw;
-    long n = (long) wh * ww;
-    long headDim = c / numHeads;
+    final long shiftH = wh >= padH ? 0 : shiftSize[0];
+    final long shiftW = ww >= padW ? 0 : shiftSize[1];
+    final boolean shifted = shiftH + shiftW > 0;
+    final long nh = padH / wh;
+    final long nw = padW / ww;
+    final long windows = nh * nw;
+    final long n = (long) wh * ww;
 
-    // partition: [B, nh, Wh, nw, Ww, C] -> [B, Wh, Ww, nh, nw, C] = [B, N, windows, C] (one copy)
-    Tensor grid = x.reshape(b, nh, wh, nw, ww, c); // a view for contiguous maps
-    Layers.release(x, grid, input);
-    Tensor permuted = grid.permute(0, 2, 4, 1, 3, 5);
-    grid.close();
-    Tensor tokens = permuted.reshape(b, n, windows, c);
-    permuted.close();
+    // the windows' tokens, [B, N, windows, C], are freed once attention has read them
+    Tensor attended = TensorScope.run(() -> {
+      Tensor x = padded ? torch.constant_pad_nd(input, 0, 0, 0, padR, 0, padB) : input;
+      if (shifted) {
+        x = torch.roll(x, new long[] {-shiftH, -shiftW}, 1, 2);
+      }
+      // partition: [B, nh, Wh, nw, Ww, C] -> [B, Wh, Ww, nh, nw, C] = [B, N, windows, C]
+      Tensor tokens = x.reshape(b, nh, wh, nw, ww, c).permute(0, 2, 4, 1, 3, 5)
+          .reshape(b, n, windows, c);
+      Tensor q = project(tokens, 0, windows);
+      Tensor k = project(tokens, 1, windows);
+      Tensor v = project(tokens, 2, windows);
+      Tensor mask = attentionMask(padH, padW, shiftH, shiftW, windows, input);
+      // [B, windows * heads, N, D] -> [B, N, windows, C]
+      return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), 0.0, false,
+          attentionScale(), false).transpose(1, 2).reshape(b, n, windows, c);
+    });
 
-    Tensor q = project(tokens, 0, true, windows, b, n, headDim);
-    Tensor k = project(tokens, 1, !v2, windows, b, n, headDim);
-    Tensor v = project(tokens, 2, true, windows, b, n, headDim);
-    tokens.close();
-    Tensor mask = attentionMask(padH, padW, shiftH, shiftW, windows, input);
-    Tensor attended = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), 0.0,
-        false, scale, false);
-    q.close();
-    k.close();
-    v.close();
-    mask.close();
-    // [B, windows * heads, N, D] -> [B, N, windows, C]
-    Tensor transposed = attended.transpose(1, 2);
-    attended.close();
-    Tensor merged = transposed.reshape(b, n, windows, c);
-    transposed.close();
-    Tensor projected = proj.forward(merged);
-    merged.close();
     // reverse the partition: [B, Wh, Ww, nh, nw, C] -> [B, nh, Wh, nw, Ww, C] -> [B, H', W', C]
-    Tensor back = projected.view(b, wh, ww, nh, nw, c);
-    projected.close();
-    Tensor unpermuted = back.permute(0, 3, 1, 4, 2, 5);
-    back.close();
-    Tensor out = unpermuted.reshape(b, padH, padW, c);
-    unpermuted.close();
+    Tensor out = TensorScope.run(() -> proj.forward(attended).view(b, wh, ww, nh, nw, c)
+        .permute(0, 3, 1, 4, 2, 5).reshape(b, padH, padW, c));
     if (shifted) {
-      Tensor rolled = torch.roll(out, new long[] {shiftH, shiftW}, 1, 2);
-      out.close();
-      out = rolled;
+      out = torch.roll(out, new long[] {shiftH, shiftW}, 1, 2);
     }
-    if (padR > 0 || padB > 0) {
-      Tensor cropped = out.narrow(1, 0, h).narrow(2, 0, w).contiguous();
-      out.close();
-      out = cropped;
+    if (padded) {
+      out = out.narrow(1, 0, h).narrow(2, 0, w).contiguous();
     }
     return out;
   }
@@ -270,109 +218,72 @@ public final class ShiftedWindowAttention extends Module implements Layer {
   /**
    * Part {@code part} (0 q, 1 k, 2 v) of the qkv projection of {@code tokens [B, N, windows, C]},
    * as {@code [B, windows * heads, N, D]}: a view, since windows and heads are adjacent in the
-   * projection's output. For V2, q and k are L2-normalised and q is scaled by the logit scale.
+   * projection's output.
    */
-  private Tensor project(Tensor tokens, int part, boolean withBias, long windows, long b, long n,
-      long headDim) {
-    Tensor weight = qkv.weight().narrow(0, (long) part * dim, dim);
-    Tensor projected;
-    if (withBias && qkv.options().bias().get()) {
-      Tensor bias = qkv.bias().narrow(0, (long) part * dim, dim);
-      projected = torch.linear(tokens, weight, new TensorOptional(bias));
-      bias.close();
-    } else {
-      projected = torch.linear(tokens, weight, noBias);
-    }
-    weight.close();
-    if (v2 && part < 2) {
-      Tensor perHead = projected.view(b, n, windows, numHeads, headDim);
-      projected.close();
-      Tensor unit = torch.normalize(perHead, normalize);
-      perHead.close();
-      if (part == 0) {
-        Tensor logit = logitScale.clamp_max(new Scalar(maxLogitScale));
-        logit.exp_();
-        Tensor perHeadScale = logit.view(numHeads, 1);
-        logit.close();
-        unit.mul_(perHeadScale);
-        perHeadScale.close();
+  private Tensor project(Tensor tokens, int part, long windows) {
+    return TensorScope.run(() -> {
+      long b = tokens.size(0);
+      long n = tokens.size(1);
+      long headDim = dim / numHeads;
+      Tensor weight = qkv.weight().narrow(0, (long) part * dim, dim);
+      Tensor projected = projectionBias(part) && qkv.options().bias().get()
+          ? torch.linear(tokens, weight,
+              new TensorOptional(qkv.bias().narrow(0, (long) part * dim, dim)))
+          : torch.linear(tokens, weight, noBias);
+      if (part < 2) {
+        projected = queryKey(projected.view(b, n, windows, numHeads, headDim), part == 0);
       }
-      projected = unit;
-    }
-    Tensor heads = projected.reshape(b, n, windows * numHeads, headDim);
-    projected.close();
-    Tensor out = heads.transpose(1, 2);
-    heads.close();
-    return out;
+      return projected.reshape(b, n, windows * numHeads, headDim).transpose(1, 2);
+    });
   }
 
   /**
    * Relative position bias plus, for shifted windows, torchvision's region mask: {@code -100}
    * between tokens that come from different regions of the shifted map. {@code [1, windows *
-   * heads, N, N]}, on the device and in the dtype of {@code like}.
+   * heads, N, N]}, on the device and in the dtype of the bias.
    */
   private Tensor attentionMask(long padH, long padW, long shiftH, long shiftW, long windows,
       Tensor like) {
     long n = (long) windowSize[0] * windowSize[1];
-    Tensor bias = relativePositionBias(); // [heads, N, N]
-    Tensor perWindow = bias.unsqueeze(0); // [1, heads, N, N]
-    bias.close();
-    Tensor combined;
+    Tensor perWindow = relativePositionBias().unsqueeze(0); // [1, heads, N, N]
+    Tensor combined; // [windows, heads, N, N]
     if (shiftH + shiftW > 0) {
-      Tensor regions = torch.tensor(shiftMask(padH, padW, shiftH, shiftW))
-          .view(windows, 1, n, n);
-      Tensor regionMask = regions.to(like.device(), perWindow.scalar_type());
-      regions.close();
-      combined = perWindow.add(regionMask); // [windows, heads, N, N]
-      regionMask.close();
-    } else if (windows > 1) {
-      Tensor expanded = perWindow.expand(windows, numHeads, n, n);
-      combined = expanded.contiguous();
-      expanded.close();
+      // intern(): JavaCPP returns a new instance of the enum constant from every native call
+      ScalarType dtype = perWindow.scalar_type().intern();
+      ShiftMaskCache.Key key = new ShiftMaskCache.Key(padH, padW, windowSize[0], windowSize[1],
+          shiftH, shiftW, like.device().str().getString(), dtype);
+      Tensor regions = shiftMasks.get(key, () ->
+          shiftMask(padH, padW, shiftH, shiftW, windowSize).view(windows, 1, n, n)
+              .to(like.device(), dtype));
+      combined = perWindow.add(regions);
     } else {
-      combined = perWindow.contiguous();
+      combined = perWindow.expand(windows, numHeads, n, n).contiguous();
     }
-    perWindow.close();
-    Tensor mask = combined.reshape(1, windows * numHeads, n, n);
-    combined.close();
-    return mask;
+    return combined.reshape(1, windows * numHeads, n, n);
   }
 
   /**
    * torchvision's attention mask for a shifted {@code padH x padW} map, window by window:
-   * {@code [windows, N, N]}, 0 within a region, {@link #MASKED} across regions. Regions are
-   * assigned with Python slice semantics exactly as torchvision's three h and w slices.
+   * {@code [windows, N, N]} float32, 0 between tokens of one region, {@link #MASKED} between
+   * tokens of different regions. Regions are numbered as torchvision counts its nine
+   * (h slice, w slice) pairs, with Python's slice semantics ({@link #regions}), and windows and
+   * tokens ordered as {@link #forward} partitions the map (row-major both).
    */
-  static float[] shiftMask(long padH, long padW, long shiftH, long shiftW, int[] windowSize) {
-    int wh = windowSize[0];
-    int ww = windowSize[1];
-    int rows = (int) padH;
-    int cols = (int) padW;
-    int[] rowRegion = regions(rows, wh, (int) shiftH);
-    int[] colRegion = regions(cols, ww, (int) shiftW);
-    int nh = rows / wh;
-    int nw = cols / ww;
-    int n = wh * ww;
-    float[] mask = new float[nh * nw * n * n];
-    int[] id = new int[n];
-    for (int ih = 0; ih < nh; ih++) {
-      for (int iw = 0; iw < nw; iw++) {
-        for (int t = 0; t < n; t++) {
-          id[t] = rowRegion[ih * wh + t / ww] * 3 + colRegion[iw * ww + t % ww];
-        }
-        int base = (ih * nw + iw) * n * n;
-        for (int i = 0; i < n; i++) {
-          for (int j = 0; j < n; j++) {
-            mask[base + i * n + j] = id[i] == id[j] ? 0f : MASKED;
-          }
-        }
-      }
-    }
-    return mask;
-  }
-
-  private float[] shiftMask(long padH, long padW, long shiftH, long shiftW) {
-    return shiftMask(padH, padW, shiftH, shiftW, windowSize);
+  static Tensor shiftMask(long padH, long padW, long shiftH, long shiftW, int[] windowSize) {
+    return TensorScope.run(() -> {
+      int wh = windowSize[0];
+      int ww = windowSize[1];
+      long windows = (padH / wh) * (padW / ww);
+      Tensor rowRegion = torch.tensor(regions((int) padH, wh, (int) shiftH)).view(padH, 1);
+      Tensor colRegion = torch.tensor(regions((int) padW, ww, (int) shiftW)).view(1, padW);
+      Tensor region = rowRegion.mul(new Scalar(3)).add(colRegion); // [padH, padW]
+      Tensor perWindow = region.view(padH / wh, wh, padW / ww, ww).permute(0, 2, 1, 3)
+          .reshape(windows, (long) wh * ww); // [windows, N]
+      Tensor differs = perWindow.unsqueeze(1).ne(perWindow.unsqueeze(2)); // [windows, N, N]
+      Tensor mask = torch.zeros(windows, (long) wh * ww, (long) wh * ww);
+      mask.masked_fill_(differs, new Scalar(MASKED));
+      return mask;
+    });
   }
 
   /**
@@ -398,14 +309,26 @@ public final class ShiftedWindowAttention extends Module implements Layer {
     return Math.max(0, Math.min(length, i));
   }
 
-  /** Exact parameter count. */
-  public static long parameterCount(int dim, int[] windowSize, int numHeads, boolean v2) {
-    long count = ParameterCounts.linear(dim, 3L * dim) + ParameterCounts.linear(dim, dim);
-    if (v2) {
-      return count + numHeads + ParameterCounts.linear(2, 512)
-          + ParameterCounts.linear(512, numHeads, false);
-    }
-    return count + (long) (2 * windowSize[0] - 1) * (2 * windowSize[1] - 1) * numHeads;
+  /** Number of shift masks cached now. */
+  int cachedMasks() {
+    return shiftMasks.size();
   }
 
+  /** Frees the cached shift masks; the next forward pass builds what it needs again. */
+  void releaseCachedMasks() {
+    shiftMasks.clear();
+  }
+
+  /** Frees the cached shift masks with the module. */
+  @Override
+  public void close() {
+    releaseCachedMasks();
+    super.close();
+  }
+
+  /** Exact parameter count. */
+  public static long parameterCount(int dim, int[] windowSize, int numHeads) {
+    return ParameterCounts.linear(dim, 3L * dim) + ParameterCounts.linear(dim, dim)
+        + (long) (2 * windowSize[0] - 1) * (2 * windowSize[1] - 1) * numHeads;
+  }
 }

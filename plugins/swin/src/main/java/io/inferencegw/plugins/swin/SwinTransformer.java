@@ -127,4 +127,14 @@ public final class SwinTransformer extends ClassifierModule {
     return Layers.chain(input, features, norm::forward, Permute.TO_CHANNELS_FIRST, AVGPOOL,
         FLATTEN, head::forward);
   }
+
+  /**
+   * Frees the shift masks the attention modules cached, then the network. The blocks' wrappers
+   * are left alone: closing one would free a module the native network still refers to.
+   */
+  @Override
+  public void close() {
+    blocks.forEach(block -> block.attn().releaseCachedMasks());
+    super.close();
+  }
 }

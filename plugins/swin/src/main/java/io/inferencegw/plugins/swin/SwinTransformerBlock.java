@@ -12,7 +12,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * torchvision's {@code SwinTransformerBlock} and {@code SwinTransformerBlockV2} on NHWC maps,
- * registered as {@code norm1}, {@code attn} ({@link ShiftedWindowAttention}),
+ * registered as {@code norm1}, {@code attn} ({@link ShiftedWindowAttention} or
+ * {@link ShiftedWindowAttentionV2}),
  * {@code stochastic_depth}, {@code norm2}, {@code mlp} (Linear dim-&gt;4dim, GELU, Linear):
  *
  * <pre>
@@ -40,8 +41,9 @@ public final class SwinTransformerBlock extends Module implements Layer {
     super();
     this.v2 = v2;
     norm1 = register_module("norm1", Layers.layerNorm(dim, NORM_EPS));
-    attn = register_module("attn",
-        new ShiftedWindowAttention(dim, windowSize, shiftSize, numHeads, v2));
+    attn = register_module("attn", v2
+        ? new ShiftedWindowAttentionV2(dim, windowSize, shiftSize, numHeads)
+        : new ShiftedWindowAttention(dim, windowSize, shiftSize, numHeads));
     stochasticDepth = register_module("stochastic_depth",
         new StochasticDepth(stochasticDepthProb, StochasticDepth.Mode.ROW));
     norm2 = register_module("norm2", Layers.layerNorm(dim, NORM_EPS));
@@ -86,7 +88,8 @@ public final class SwinTransformerBlock extends Module implements Layer {
       boolean v2) {
     int hidden = (int) (dim * mlpRatio);
     return 2 * ParameterCounts.layerNorm(dim)
-        + ShiftedWindowAttention.parameterCount(dim, windowSize, numHeads, v2)
+        + (v2 ? ShiftedWindowAttentionV2.parameterCount(dim, numHeads)
+            : ShiftedWindowAttention.parameterCount(dim, windowSize, numHeads))
         + MLP.parameterCount(dim, new int[] {hidden, dim}, true);
   }
 }

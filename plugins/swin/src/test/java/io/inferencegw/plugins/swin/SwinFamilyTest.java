@@ -79,16 +79,20 @@ class SwinFamilyTest {
         ShiftedWindowAttention.regions(8, 4, 2));
     // shift 0: slice (-window, -0) is empty and (-0, None) covers everything
     assertArrayEquals(new int[] {2, 2, 2, 2}, ShiftedWindowAttention.regions(4, 4, 0));
-    float[] mask = ShiftedWindowAttention.shiftMask(4, 4, 1, 1, new int[] {2, 2});
-    // 4 windows of 2x2: the first lies in one region, the last straddles four
-    assertEquals(4 * 4 * 4, mask.length);
-    for (int i = 0; i < 16; i++) {
-      assertEquals(0f, mask[i]);
-    }
-    float[] last = Arrays.copyOfRange(mask, 48, 64);
-    for (int i = 0; i < 4; i++) {
-      for (int j = 0; j < 4; j++) {
-        assertEquals(i == j ? 0f : ShiftedWindowAttention.MASKED, last[i * 4 + j]);
+    try (PointerScope scope = new PointerScope()) {
+      Tensor mask = ShiftedWindowAttention.shiftMask(4, 4, 1, 1, new int[] {2, 2});
+      // 4 windows of 2x2: the first lies in one region, the last straddles four
+      assertArrayEquals(new long[] {4, 4, 4}, mask.sizes().vec().get());
+      float[] values = new float[4 * 4 * 4];
+      mask.contiguous().data_ptr_float().get(values);
+      for (int i = 0; i < 16; i++) {
+        assertEquals(0f, values[i]);
+      }
+      float[] last = Arrays.copyOfRange(values, 48, 64);
+      for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++) {
+          assertEquals(i == j ? 0f : ShiftedWindowAttention.MASKED, last[i * 4 + j]);
+        }
       }
     }
   }
