@@ -114,13 +114,28 @@ class ContainerImagesTest {
     assertTrue(lines.contains("ENTRYPOINT [\"/app/gateway.sh\"]"), lines.toString());
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("ENV ") && l.contains("GATEWAY_HEAP=")
         && l.matches(".*GATEWAY_HEAP=\\d+%.*")), "a heap derived from the container limit");
-    // Every file copied in is one the build (or the repository) has.
+    // Every file copied in is one the repository or the build has: tests run before the
+    // package phase makes the jar and lib/, so those two are checked against the pom.
+    List<String> packaged = packageOutputs();
     for (String l : lines) {
       if (l.startsWith("COPY ")) {
-        Path source = REPO.resolve(l.split("\\s+")[1]);
-        assertTrue(Files.exists(source), "COPY source missing after package: " + source);
+        String source = l.split("\\s+")[1];
+        assertTrue(packaged.contains(source) || Files.exists(REPO.resolve(source)),
+            "COPY source the build does not make: " + source + " (package makes " + packaged
+                + ")");
       }
     }
+  }
+
+  /** What the gateway module's package phase makes: its jar and the runtime libraries. */
+  private static List<String> packageOutputs() throws Exception {
+    Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(REPO.resolve("gateway/pom.xml").toFile());
+    String jar = "gateway/target/" + xpath(pom, "/project/build/finalName") + ".jar";
+    String lib = xpath(pom, "//execution[id='runtime-libs']/configuration/outputDirectory")
+        .replace("${project.build.directory}", "gateway/target");
+    assertEquals("gateway/target/gateway.jar", jar, "the jar the launcher runs by default");
+    return List.of(jar, lib);
   }
 
   /**
