@@ -35,7 +35,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -71,7 +70,13 @@ class OipEndToEndTest {
   private static Gateway gateway;
   private static GatewayClient classify;
   private static OipClient oip;
-  private static HttpClient http;
+  /**
+   * The JDK's client, HTTP/1.1: an independent REST client. (With Vert.x 5.0.7's HTTP client,
+   * used here before, one of a few hundred quick POSTs of about 2 KB on a kept-alive connection
+   * now and then got no answer, although the gateway had counted it; the JDK's client did not
+   * miss one in the same loops. Not understood yet.)
+   */
+  private static java.net.http.HttpClient http;
   private static FashionMnist data;
   private static int[] reference;
 
@@ -87,7 +92,8 @@ class OipEndToEndTest {
         .await(60, TimeUnit.SECONDS);
     classify = new GatewayClient(vertx, "localhost", gateway.port());
     oip = new OipClient(vertx, "localhost", gateway.port());
-    http = vertx.createHttpClient();
+    http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
   }
 
   @AfterAll
@@ -95,7 +101,6 @@ class OipEndToEndTest {
     if (gateway != null) {
       classify.close();
       oip.close();
-      http.close();
       gateway.close().await(60, TimeUnit.SECONDS);
     }
   }
@@ -128,15 +133,19 @@ class OipEndToEndTest {
 
   private static Reply rest(HttpMethod method, String path, Buffer body, String headerLength)
       throws Exception {
-    return http.request(method, gateway.port(), "localhost", path)
-        .compose(req -> {
-          if (headerLength != null) {
-            req.putHeader("Inference-Header-Content-Length", headerLength);
-          }
-          return body == null ? req.send() : req.send(body);
-        })
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b)))
-        .await(30, TimeUnit.SECONDS);
+    java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://localhost:" + gateway.port() + path))
+        .timeout(java.time.Duration.ofSeconds(30))
+        .method(method.name(), body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
+    if (headerLength != null) {
+      req.header("Inference-Header-Content-Length", headerLength);
+    }
+    java.net.http.HttpResponse<byte[]> resp =
+        http.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    resp.headers().map().forEach(headers::add);
+    return new Reply(resp.statusCode(), headers, Buffer.buffer(resp.body()));
   }
 
   private static Reply post(String path, JsonObject body) throws Exception {
