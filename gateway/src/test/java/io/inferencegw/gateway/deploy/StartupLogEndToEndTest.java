@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.gateway.e2e.TestGateways;
+import io.inferencegw.plugin.api.testing.Await;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +34,10 @@ class StartupLogEndToEndTest {
     }
     try (GatewayProcess gateway = new GatewayProcess(null, port)) {
       gateway.start();
-      String log = gateway.log();
+      // The port answers before the log line that says so has come through the pipe.
+      String log = Await.value("the log line saying the gateway listens", gateway::log,
+          text -> text.contains("listening on port " + port));
       int listening = log.indexOf("listening on port " + port);
-      assertTrue(listening > 0, log);
       List<String> before = log.substring(0, listening).lines().toList();
       assertTrue(before.stream().noneMatch(l -> l.contains(" INFO org.pf4j.")),
           "PF4J's INFO lines are not shown:\n" + log);
