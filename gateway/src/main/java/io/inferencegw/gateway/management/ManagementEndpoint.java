@@ -156,8 +156,7 @@ public final class ManagementEndpoint {
 
   private static void answer(RoutingContext ctx, Future<JsonObject> outcome) {
     outcome.onSuccess(json -> json(ctx, 200, json.encode()))
-        .onFailure(e -> fail(ctx, e instanceof RepositoryRefusal r ? r
-            : new RepositoryRefusal(RepositoryRefusal.Kind.INTERNAL, e.getMessage())));
+        .onFailure(e -> fail(ctx, RepositoryRefusal.of(e)));
   }
 
   private void listPlugins(RoutingContext ctx) {

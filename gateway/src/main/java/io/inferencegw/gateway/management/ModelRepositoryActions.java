@@ -179,8 +179,7 @@ public final class ModelRepositoryActions {
     return models.lifecycle().change(() -> models.knows(name) ? models.unload(name)
         : Future.<Void>failedFuture(new RepositoryRefusal(Kind.NOT_FOUND,
             "no model named " + name + " is served")))
-        .recover(e -> Future.failedFuture(e instanceof RepositoryRefusal r ? r
-            : new RepositoryRefusal(Kind.INTERNAL, e.getMessage())));
+        .recover(e -> Future.failedFuture(RepositoryRefusal.of(e)));
   }
 
   @SuppressWarnings("unchecked")

@@ -50,6 +50,12 @@ public final class RepositoryRefusal extends RuntimeException {
     this.kind = kind;
   }
 
+  /** The refusal an action failed with, or INTERNAL (with its message) for any other error. */
+  public static RepositoryRefusal of(Throwable error) {
+    return error instanceof RepositoryRefusal r ? r
+        : new RepositoryRefusal(Kind.INTERNAL, error.getMessage());
+  }
+
   public Kind kind() {
     return kind;
   }

@@ -72,8 +72,7 @@ final class RepositoryRpcs {
         outcome = Future.failedFuture(e);
       }
       outcome.onSuccess(r -> call.response().send(r)).onFailure(e -> {
-        RepositoryRefusal refusal = e instanceof RepositoryRefusal r ? r
-            : new RepositoryRefusal(RepositoryRefusal.Kind.INTERNAL, e.getMessage());
+        RepositoryRefusal refusal = RepositoryRefusal.of(e);
         if (refusal.kind() == RepositoryRefusal.Kind.INTERNAL) {
           LOG.warn("repository call failed", e);
         }
