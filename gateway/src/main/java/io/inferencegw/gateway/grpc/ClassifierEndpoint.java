@@ -27,6 +27,7 @@ import io.inferencegw.proto.v1.Timing;
 import io.inferencegw.proto.v1.VariantInfo;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcError;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
@@ -204,35 +205,46 @@ public final class ClassifierEndpoint {
     }
   }
 
+  /** Answered off the event loop: the catalog counts parameters when first asked. */
   private void listModels(GrpcServerRequest<ListModelsRequest, ListModelsResponse> call) {
-    call.handler(
-        req -> {
-          ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
-          for (ServedModel m : models.models()) {
-            out.addModels(
-                ModelInfo.newBuilder()
-                    .setName(m.name())
-                    .setVersion(m.version())
-                    .setFamily(m.config().family())
-                    .setVariant(m.config().variant())
-                    .setState(m.state().name())
-                    .setNumClasses(m.spec().numClasses())
-                    .addAllDevices(m.config().devices()));
+    call.handler(req -> vertx.executeBlocking(this::modelsAndCatalog).onComplete(
+        done -> {
+          if (done.succeeded()) {
+            call.response().send(done.result());
+          } else {
+            LOG.warn("ListModels failed", done.cause());
+            call.response().status(GrpcStatus.INTERNAL)
+                .statusMessage("could not list the models: " + done.cause().getMessage()).end();
           }
-          for (PluginRegistry.CatalogEntry e : plugins.catalog()) {
-            VariantInfo.Builder v =
-                VariantInfo.newBuilder()
-                    .setFamily(e.family())
-                    .setVariant(e.variant().name())
-                    .setParameters(e.variant().parameters())
-                    .setNumClasses(e.variant().numClasses())
-                    .setPreprocess(preprocess(e.variant().preprocess()))
-                    .setInputNote(e.inputNote());
-            e.variant().inputShape().forEach(v::addInputShape);
-            out.addCatalog(v);
-          }
-          call.response().send(out.build());
-        });
+        }));
+  }
+
+  private ListModelsResponse modelsAndCatalog() {
+    ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
+    for (ServedModel m : models.models()) {
+      out.addModels(
+          ModelInfo.newBuilder()
+              .setName(m.name())
+              .setVersion(m.version())
+              .setFamily(m.config().family())
+              .setVariant(m.config().variant())
+              .setState(m.state().name())
+              .setNumClasses(m.spec().numClasses())
+              .addAllDevices(m.config().devices()));
+    }
+    for (PluginRegistry.CatalogEntry e : plugins.catalog()) {
+      VariantInfo.Builder v =
+          VariantInfo.newBuilder()
+              .setFamily(e.family())
+              .setVariant(e.variant().name())
+              .setParameters(e.parameters())
+              .setNumClasses(e.variant().numClasses())
+              .setPreprocess(preprocess(e.variant().preprocess()))
+              .setInputNote(e.inputNote());
+      e.variant().inputShape().forEach(v::addInputShape);
+      out.addCatalog(v);
+    }
+    return out.build();
   }
 
   private static Preprocess preprocess(PreprocessSpec spec) {

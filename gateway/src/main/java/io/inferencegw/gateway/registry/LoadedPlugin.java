@@ -3,6 +3,7 @@ package io.inferencegw.gateway.registry;
 import io.inferencegw.plugin.api.ModelFamily;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
@@ -23,6 +24,8 @@ public final class LoadedPlugin {
   private final PluginManager manager;
   private final Map<String, ModelFamily> families;
   private final ClassLoader classLoader;
+  /** Parameter counts by family and variant, counted when first asked for. */
+  private final Map<String, Long> parameterCounts = new ConcurrentHashMap<>();
 
   LoadedPlugin(
       String id, String version, Path jar, PluginManager manager, Map<String, ModelFamily> families,
@@ -50,6 +53,23 @@ public final class LoadedPlugin {
   /** Families by name, cached once: PF4J makes new extension instances on every lookup. */
   public Map<String, ModelFamily> families() {
     return families;
+  }
+
+  /**
+   * The variant's parameter count, as {@link ModelFamily#parameterCount} counts it (a build
+   * without storage, milliseconds), once per plugin version; 0 where the family fails to
+   * build the variant.
+   */
+  public long parameterCount(String family, String variant) {
+    return parameterCounts.computeIfAbsent(family + "/" + variant, key -> {
+      try {
+        return families.get(family).parameterCount(variant);
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("plugin {}: cannot count the parameters of {}/{} (reported as 0): {}",
+            this, family, variant, e.toString());
+        return 0L;
+      }
+    });
   }
 
   /** The plugin's class loader, for checks that it is released after unloading. */

@@ -34,8 +34,11 @@ public final class PluginRegistry implements AutoCloseable {
     }
   }
 
-  /** One buildable variant, with its family's {@link ModelFamily#inputNote note} on the input. */
-  public record CatalogEntry(String family, VariantSpec variant, String inputNote) {}
+  /**
+   * One buildable variant, with its family's {@link ModelFamily#inputNote note} on the input
+   * and its parameter count.
+   */
+  public record CatalogEntry(String family, VariantSpec variant, String inputNote, long parameters) {}
 
   /** What the management API shows about a plugin file. */
   public record PluginStatus(
@@ -112,13 +115,17 @@ public final class PluginRegistry implements AutoCloseable {
     return names;
   }
 
-  /** Every variant every active family can build. */
-  public synchronized List<CatalogEntry> catalog() {
+  /**
+   * Every variant every active family can build. Counting a plugin's parameters the first time
+   * takes up to a second or so (see {@link LoadedPlugin#parameterCount}): not for an event loop.
+   */
+  public List<CatalogEntry> catalog() {
     List<CatalogEntry> out = new ArrayList<>();
-    for (LoadedPlugin p : active.values()) {
+    for (LoadedPlugin p : activePlugins()) {
       for (ModelFamily f : p.families().values()) {
         for (VariantSpec v : f.variants()) {
-          out.add(new CatalogEntry(f.name(), v, f.inputNote(v.name())));
+          out.add(new CatalogEntry(f.name(), v, f.inputNote(v.name()),
+              p.parameterCount(f.name(), v.name())));
         }
       }
     }

@@ -104,7 +104,7 @@ final class PluginJars {
         public class %s implements ModelFamily {
           public String name() { return "lenet"; }
           public List<VariantSpec> variants() {
-            return List.of(new VariantSpec("lenet5-relu", 1, 28, 28, 10, 61706,
+            return List.of(new VariantSpec("lenet5-relu", 1, 28, 28, 10,
                 new PreprocessSpec(PreprocessSpec.ColorMode.GRAYSCALE, 28, 28, 28,
                     PreprocessSpec.Interpolation.BILINEAR, new float[] {0.286f},
                     new float[] {0.353f})));

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class BatchRunnerIsolationTest {
 
-  private static final VariantSpec SPEC = new VariantSpec("poisonable", 3, 4, 4, 3, 147,
+  private static final VariantSpec SPEC = new VariantSpec("poisonable", 3, 4, 4, 3,
       PreprocessSpec.imagenet(4, 4, PreprocessSpec.Interpolation.BILINEAR));
   private static final Vertx VERTX = Vertx.vertx();
   private static final float POISON = 1234.5f;

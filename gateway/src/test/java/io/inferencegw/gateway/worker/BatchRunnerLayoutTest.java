@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class BatchRunnerLayoutTest {
 
-  private static final VariantSpec SPEC = new VariantSpec("tiny", 3, 16, 16, 10, 10_362,
+  private static final VariantSpec SPEC = new VariantSpec("tiny", 3, 16, 16, 10,
       PreprocessSpec.imagenet(16, 16, PreprocessSpec.Interpolation.BILINEAR));
   private static final Vertx VERTX = Vertx.vertx();
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeviceWorkerStopTest {
 
-  private static final VariantSpec SPEC = new VariantSpec("tiny", 3, 4, 4, 3, 147,
+  private static final VariantSpec SPEC = new VariantSpec("tiny", 3, 4, 4, 3,
       PreprocessSpec.imagenet(4, 4, PreprocessSpec.Interpolation.BILINEAR));
   private static final Vertx VERTX = Vertx.vertx();
 

@@ -50,6 +50,17 @@ public interface ModelFamily extends ExtensionPoint {
     return "";
   }
 
+  /**
+   * Exact number of trainable parameter elements (buffers excluded) of the variant, as PyTorch's
+   * {@code sum(p.numel() for p in model.parameters())}. Counted on the network itself, built
+   * without storage ({@link MetaBuild}): milliseconds, no memory.
+   *
+   * @throws IllegalArgumentException if the family has no such variant
+   */
+  default long parameterCount(String variant) {
+    return MetaBuild.parameterCount(this, variant);
+  }
+
   default Optional<VariantSpec> variant(String variant) {
     return variants().stream().filter(v -> v.name().equals(variant)).findFirst();
   }

@@ -11,7 +11,6 @@ import java.util.Objects;
  * @param height native input height
  * @param width native input width
  * @param numClasses number of logits the network returns
- * @param parameters exact number of trainable parameter elements (buffers excluded)
  * @param preprocess how an image is turned into the network's input tensor
  */
 public record VariantSpec(
@@ -20,13 +19,12 @@ public record VariantSpec(
     int height,
     int width,
     int numClasses,
-    long parameters,
     PreprocessSpec preprocess) {
 
   public VariantSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(preprocess, "preprocess");
-    if (channels <= 0 || height <= 0 || width <= 0 || numClasses <= 0 || parameters <= 0) {
+    if (channels <= 0 || height <= 0 || width <= 0 || numClasses <= 0) {
       throw new IllegalArgumentException("variant " + name + ": sizes must be positive");
     }
     if (preprocess.color().channels() != channels) {
@@ -34,6 +32,15 @@ public record VariantSpec(
           "variant " + name + ": preprocessing yields " + preprocess.color() + " but network takes "
               + channels + " channels");
     }
+  }
+
+  /**
+   * A variant that takes what its preprocessing yields: the preprocessing's channels and its
+   * crop as the input size.
+   */
+  public static VariantSpec of(String name, int numClasses, PreprocessSpec preprocess) {
+    return new VariantSpec(name, preprocess.color().channels(), preprocess.cropHeight(),
+        preprocess.cropWidth(), numClasses, preprocess);
   }
 
   /** Input shape without the batch dimension: C, H, W. */

@@ -1,6 +1,7 @@
 package io.inferencegw.plugin.api.parity;
 
 import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
@@ -18,7 +19,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code ops.Conv2dNormActivation} and the harness itself; {@link #BROKEN} has variants with a
  * deliberate mistake that the harness must catch.
  */
-final class DemoFamily implements ModelFamily {
+final class DemoFamily extends ConfiguredFamily<DemoFamily.Config> {
 
   /** The same network in PyTorch. */
   static final String REFERENCE_EXPRESSION = "nn.Sequential(OrderedDict(body=nn.Sequential("
@@ -34,41 +35,26 @@ final class DemoFamily implements ModelFamily {
 
   /** @param firstEps eps of the first batch norm (torchvision: 1e-5)
    *  @param lastConvBias whether the norm-less convolution has its bias (torchvision: yes) */
-  record Config(String name, double firstEps, boolean lastConvBias) {}
+  record Config(String name, double firstEps, boolean lastConvBias)
+      implements ConfiguredFamily.Variant {}
 
   static final List<Config> GOOD = List.of(new Config("blocks_demo", 1e-5, true));
   static final List<Config> BROKEN = List.of(
       new Config("blocks_demo_wrong_eps", 1e-1, true),
       new Config("blocks_demo_missing_bias", 1e-5, false));
 
-  private final List<Config> configs;
-  private final List<VariantSpec> variants;
-
   DemoFamily(List<Config> configs) {
-    this.configs = configs;
-    this.variants = configs.stream().map(c -> {
-      try (DemoNet net = new DemoNet(c)) {
-        return new VariantSpec(c.name(), 3, 32, 32, 10, StateDict.parameterCount(net),
-            PreprocessSpec.imagenet(36, 32, Interpolation.BILINEAR));
-      }
-    }).toList();
+    super("blocks-demo", configs);
   }
 
   @Override
-  public String name() {
-    return "blocks-demo";
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), 10, PreprocessSpec.imagenet(36, 32, Interpolation.BILINEAR));
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return variants;
-  }
-
-  @Override
-  public ClassifierModule build(String variant) {
-    String name = requireVariant(variant).name();
-    return new DemoNet(configs.stream().filter(c -> c.name().equals(name)).findFirst()
-        .orElseThrow());
+  protected ClassifierModule build(Config c) {
+    return new DemoNet(c);
   }
 
   static final class DemoNet extends ClassifierModule {
