@@ -249,29 +249,26 @@ public final class OipGrpcService {
   /** Triton's {@code timeout} request parameter, in microseconds; 0 when absent. */
   private static long timeout(Map<String, InferParameter> parameters) {
     InferParameter p = parameters.get(InferCall.TIMEOUT);
-    if (p == null) {
-      return 0;
-    }
-    return InferCall.checkedTimeout(switch (p.getParameterChoiceCase()) {
-      case INT64_PARAM -> p.getInt64Param();
-      case UINT64_PARAM -> p.getUint64Param() < 0 ? Long.MAX_VALUE : p.getUint64Param();
-      default -> throw GatewayException.invalid(
-          "parameter timeout must be an int64_param or uint64_param of microseconds");
-    });
+    return p == null ? 0 : InferCall.checkedTimeout(
+        wholeNumber(p, "parameter timeout must be an int64_param or uint64_param of microseconds"));
   }
 
   private static int classification(String output, Map<String, InferParameter> parameters) {
     InferParameter p = parameters.get(OipProtocol.CLASSIFICATION);
-    if (p == null) {
-      return 0;
-    }
-    long n = switch (p.getParameterChoiceCase()) {
+    return p == null ? 0 : OipModels.classificationCount(output, wholeNumber(p,
+        "output '" + output + "': parameter classification must be an int64_param"));
+  }
+
+  /**
+   * An {@code int64_param} or {@code uint64_param}; a uint64 above Long.MAX_VALUE (negative in
+   * Java) as Long.MAX_VALUE, which every bound then refuses as too large.
+   */
+  private static long wholeNumber(InferParameter p, String otherwise) {
+    return switch (p.getParameterChoiceCase()) {
       case INT64_PARAM -> p.getInt64Param();
       case UINT64_PARAM -> p.getUint64Param() < 0 ? Long.MAX_VALUE : p.getUint64Param();
-      default -> throw GatewayException.invalid("output '" + output + "': parameter "
-          + "classification must be an int64_param");
+      default -> throw GatewayException.invalid(otherwise);
     };
-    return OipModels.classificationCount(output, n);
   }
 
   private static ModelInferResponse response(ModelInferRequest req, SplitInference.Answer a) {

@@ -78,7 +78,7 @@ final class PluginJars {
     a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
     a.putValue("Plugin-Id", pluginId);
     a.putValue("Plugin-Version", version);
-    a.putValue("Plugin-Requires", ">=1.0.0 & <2.0.0");
+    a.putValue("Plugin-Requires", ">=2.0.0 & <3.0.0");
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp), manifest);
         Stream<Path> files = Files.walk(classes)) {
