@@ -3,7 +3,6 @@ package io.inferencegw.plugins.convnext;
 import io.inferencegw.plugin.api.blocks.Activation;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Permute;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import io.inferencegw.plugin.api.blocks.StochasticDepth;
@@ -66,14 +65,4 @@ public final class CNBlock extends Module implements Layer {
     dropped.add_(input);
     return dropped;
   }
-
-  /** Exact parameter count of one block. */
-  public static long parameterCount(int dim) {
-    return ParameterCounts.conv2d(dim, dim, 7, dim, true)
-        + ParameterCounts.layerNorm(dim)
-        + ParameterCounts.linear(dim, 4L * dim)
-        + ParameterCounts.linear(4L * dim, dim)
-        + dim;
-  }
-
 }

@@ -7,7 +7,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.LayerNorm2d;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,21 +112,6 @@ public final class ConvNeXt extends ClassifierModule {
       Init.zeros(linear.bias());
     }
     return linear;
-  }
-
-  /** Exact number of parameters of a configuration. */
-  public static long parameterCount(List<Stage> blockSetting, int numClasses) {
-    int stem = blockSetting.get(0).inputChannels();
-    long count = ParameterCounts.conv2d(3, stem, 4) + ParameterCounts.layerNorm(stem);
-    for (Stage cnf : blockSetting) {
-      count += cnf.numLayers() * CNBlock.parameterCount(cnf.inputChannels());
-      if (cnf.outChannels() > 0) {
-        count += ParameterCounts.layerNorm(cnf.inputChannels())
-            + ParameterCounts.conv2d(cnf.inputChannels(), cnf.outChannels(), 2);
-      }
-    }
-    int last = lastChannels(blockSetting);
-    return count + ParameterCounts.layerNorm(last) + ParameterCounts.linear(last, numClasses);
   }
 
   @Override

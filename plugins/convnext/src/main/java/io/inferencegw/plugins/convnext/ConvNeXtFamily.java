@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.convnext;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -17,16 +17,17 @@ import org.pf4j.Extension;
  * and std. The resize sizes differ per variant, unlike most families' 256.
  */
 @Extension
-public class ConvNeXtFamily implements ModelFamily {
+public class ConvNeXtFamily extends ConfiguredFamily<ConvNeXtFamily.Config> {
 
   public static final String NAME = "convnext";
   public static final int SIZE = 224;
   public static final int NUM_CLASSES = 1000;
 
   /** One row per variant, as torchvision's {@code convnext_*} builders. */
-  record Config(String name, List<Stage> blockSetting, double stochasticDepthProb, int resize) {}
+  record Config(String name, List<Stage> blockSetting, double stochasticDepthProb, int resize)
+      implements ConfiguredFamily.Variant {}
 
-  static final List<Config> CONFIGS = List.of(
+  private static final List<Config> CONFIGS = List.of(
       new Config("convnext_tiny", List.of(
           new Stage(96, 192, 3), new Stage(192, 384, 3), new Stage(384, 768, 9),
           new Stage(768, 0, 3)), 0.1, 236),
@@ -40,30 +41,18 @@ public class ConvNeXtFamily implements ModelFamily {
           new Stage(192, 384, 3), new Stage(384, 768, 3), new Stage(768, 1536, 27),
           new Stage(1536, 0, 3)), 0.5, 232));
 
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
-          ConvNeXt.parameterCount(c.blockSetting(), NUM_CLASSES),
-          PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR)))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public ConvNeXtFamily() {
+    super(NAME, CONFIGS);
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES,
+        PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR));
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    Config config = config(spec.name());
-    return new ConvNeXt(config.blockSetting(), config.stochasticDepthProb(), spec.numClasses());
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule build(Config c) {
+    return new ConvNeXt(c.blockSetting(), c.stochasticDepthProb(), NUM_CLASSES);
   }
 }

@@ -9,7 +9,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.InvertedResidual;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,11 +88,6 @@ public final class EfficientNet extends ClassifierModule {
           .squeezeExcitation(Math.max(1, in / 4), Activation.SILU, Activation.SIGMOID)
           .stochasticDepth(sdProb);
     }
-
-    long blockParameterCount(int in) {
-      return fused ? FusedMBConv.parameterCount(this, in)
-          : mbconv(in, 1, 0, Norm.DEFAULT).parameterCount();
-    }
   }
 
   /** {@code _MBConvConfig.adjust_channels}: scaled, rounded to a multiple of 8. */
@@ -157,21 +151,6 @@ public final class EfficientNet extends ClassifierModule {
 
   private static int lastOutput(List<Stage> setting, int lastChannel) {
     return lastChannel > 0 ? lastChannel : 4 * setting.get(setting.size() - 1).output();
-  }
-
-  /** Exact parameter count, without building the network. */
-  public static long parameterCount(List<Stage> setting, int numClasses, int lastChannel) {
-    int first = setting.get(0).input();
-    long count = ParameterCounts.conv2d(3, first, 3, 1, false) + ParameterCounts.batchNorm(first);
-    for (Stage cnf : setting) {
-      for (int i = 0; i < cnf.layers(); i++) {
-        count += cnf.blockParameterCount(i == 0 ? cnf.input() : cnf.output());
-      }
-    }
-    int lastIn = setting.get(setting.size() - 1).output();
-    int lastOut = lastOutput(setting, lastChannel);
-    return count + ParameterCounts.conv2d(lastIn, lastOut, 1, 1, false)
-        + ParameterCounts.batchNorm(lastOut) + ParameterCounts.linear(lastOut, numClasses);
   }
 
   @Override

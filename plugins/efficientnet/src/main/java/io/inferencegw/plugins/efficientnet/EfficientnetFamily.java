@@ -4,7 +4,7 @@ import static io.inferencegw.plugins.efficientnet.EfficientNet.Stage.fused;
 import static io.inferencegw.plugins.efficientnet.EfficientNet.Stage.mbconv;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
@@ -25,7 +25,7 @@ import org.pf4j.Extension;
  * channel (the others ImageNet's).
  */
 @Extension
-public class EfficientnetFamily implements ModelFamily {
+public class EfficientnetFamily extends ConfiguredFamily<EfficientnetFamily.Config> {
 
   public static final String NAME = "efficientnet";
   public static final int NUM_CLASSES = 1000;
@@ -42,7 +42,7 @@ public class EfficientnetFamily implements ModelFamily {
    * @param lastChannel width of the head convolution, 0 for 4x the last stage's
    */
   record Config(String name, List<Stage> setting, int lastChannel, double dropout, Norm norm,
-      PreprocessSpec preprocess) {}
+      PreprocessSpec preprocess) implements ConfiguredFamily.Variant {}
 
   /** {@code _efficientnet_conf("efficientnet_bN", width_mult, depth_mult)}. */
   static List<Stage> bSeries(double width, double depth) {
@@ -86,7 +86,7 @@ public class EfficientnetFamily implements ModelFamily {
     return PreprocessSpec.imagenet(resize, crop, interpolation);
   }
 
-  static final List<Config> CONFIGS = List.of(
+  private static final List<Config> CONFIGS = List.of(
       new Config("efficientnet_b0", bSeries(1.0, 1.0), 0, 0.2, Norm.DEFAULT,
           imagenet(256, 224, Interpolation.BICUBIC)),
       new Config("efficientnet_b1", bSeries(1.0, 1.1), 0, 0.2, Norm.DEFAULT,
@@ -110,31 +110,18 @@ public class EfficientnetFamily implements ModelFamily {
       new Config("efficientnet_v2_l", V2_L, 1280, 0.4, V2_NORM,
           new PreprocessSpec(ColorMode.RGB, 480, 480, 480, Interpolation.BICUBIC, HALF, HALF)));
 
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, c.preprocess().cropHeight(),
-          c.preprocess().cropWidth(), NUM_CLASSES,
-          EfficientNet.parameterCount(c.setting(), NUM_CLASSES, c.lastChannel()), c.preprocess()))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public EfficientnetFamily() {
+    super(NAME, CONFIGS);
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    Config c = config(spec.name());
-    return new EfficientNet(c.setting(), c.dropout(), STOCHASTIC_DEPTH, spec.numClasses(),
-        c.norm(), c.lastChannel());
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule build(Config c) {
+    return new EfficientNet(c.setting(), c.dropout(), STOCHASTIC_DEPTH, NUM_CLASSES, c.norm(),
+        c.lastChannel());
   }
 }

@@ -3,7 +3,6 @@ package io.inferencegw.plugins.efficientnet;
 import io.inferencegw.plugin.api.blocks.Activation;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import io.inferencegw.plugin.api.blocks.StochasticDepth;
 import org.bytedeco.pytorch.Module;
@@ -39,19 +38,6 @@ public final class FusedMBConv extends Module implements Layer {
     block = register_module("block", b);
     stochasticDepth = register_module("stochastic_depth",
         new StochasticDepth(stochasticDepthProb, StochasticDepth.Mode.ROW));
-  }
-
-  /** Exact parameter count of the block for input width {@code in}. */
-  static long parameterCount(EfficientNet.Stage cnf, int in) {
-    int out = cnf.output();
-    int expanded = cnf.expandedChannels(in);
-    int k = cnf.kernel();
-    if (expanded != in) {
-      return ParameterCounts.conv2d(in, expanded, k, 1, false)
-          + ParameterCounts.batchNorm(expanded)
-          + ParameterCounts.conv2d(expanded, out, 1, 1, false) + ParameterCounts.batchNorm(out);
-    }
-    return ParameterCounts.conv2d(in, out, k, 1, false) + ParameterCounts.batchNorm(out);
   }
 
   public StochasticDepth stochasticDepth() {

@@ -2,7 +2,7 @@ package io.inferencegw.plugins.efficientnet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
@@ -10,14 +10,8 @@ import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -25,30 +19,40 @@ import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
 
-class EfficientnetFamilyTest {
+/**
+ * efficientnet_v2_s runs forward here, its Fused-MBConv stages included: the parity test runs
+ * only efficientnet_b0 against torchvision by default.
+ */
+class EfficientnetFamilyTest extends FamilyContractTest {
 
-  private final EfficientnetFamily family = new EfficientnetFamily();
+  private static final EfficientnetFamily FAMILY = new EfficientnetFamily();
 
-  @Test
-  void catalogHasTorchvisionsVariantsAndParameterCounts() {
+  EfficientnetFamilyTest() {
+    super(FAMILY, "efficientnet_v2_s");
+  }
+
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
     // EfficientNet_*_Weights meta["num_params"] in torchvision 0.14
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("efficientnet_b0", 5_288_548L);
-    expected.put("efficientnet_b1", 7_794_184L);
-    expected.put("efficientnet_b2", 9_109_994L);
-    expected.put("efficientnet_b3", 12_233_232L);
-    expected.put("efficientnet_b4", 19_341_616L);
-    expected.put("efficientnet_b5", 30_389_784L);
-    expected.put("efficientnet_b6", 43_040_704L);
-    expected.put("efficientnet_b7", 66_347_960L);
-    expected.put("efficientnet_v2_s", 21_458_488L);
-    expected.put("efficientnet_v2_m", 54_139_356L);
-    expected.put("efficientnet_v2_l", 118_515_272L);
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
+    return ordered(
+        "efficientnet_b0", 5_288_548L,
+        "efficientnet_b1", 7_794_184L,
+        "efficientnet_b2", 9_109_994L,
+        "efficientnet_b3", 12_233_232L,
+        "efficientnet_b4", 19_341_616L,
+        "efficientnet_b5", 30_389_784L,
+        "efficientnet_b6", 43_040_704L,
+        "efficientnet_b7", 66_347_960L,
+        "efficientnet_v2_s", 21_458_488L,
+        "efficientnet_v2_m", 54_139_356L,
+        "efficientnet_v2_l", 118_515_272L);
+  }
+
+  /** The network pools globally, so a 64x64 input is as valid as its native 384x384. */
+  @Override
+  protected long[] forwardInputShape() {
+    return new long[] {3, 64, 64};
   }
 
   @Test
@@ -62,7 +66,7 @@ class EfficientnetFamilyTest {
         {"efficientnet_v2_s", 384, 384, false}, {"efficientnet_v2_m", 480, 480, false},
         {"efficientnet_v2_l", 480, 480, true}};
     for (Object[] row : rows) {
-      VariantSpec v = family.requireVariant((String) row[0]);
+      VariantSpec v = FAMILY.requireVariant((String) row[0]);
       PreprocessSpec p = v.preprocess();
       int crop = (Integer) row[2];
       assertEquals(List.of(3, crop, crop), v.inputShape(), v.name());
@@ -78,28 +82,28 @@ class EfficientnetFamilyTest {
   @Test
   void compoundScalingRoundsWidthsToEightAndDepthsUp() {
     // B4: width 1.4, depth 1.8: 32 -> 48, 112 -> 160; 3 layers -> ceil(5.4) = 6
-    List<EfficientNet.Stage> b4 = EfficientnetFamily.config("efficientnet_b4").setting();
+    List<EfficientNet.Stage> b4 = FAMILY.config("efficientnet_b4").setting();
     assertEquals(48, b4.get(0).input());
     assertEquals(160, b4.get(4).output());
     assertEquals(6, b4.get(4).layers());
     // B1: depth 1.1 of 2 layers is 2.2000000000000006 -> 3, as in Python
-    assertEquals(3, EfficientnetFamily.config("efficientnet_b1").setting().get(1).layers());
+    assertEquals(3, FAMILY.config("efficientnet_b1").setting().get(1).layers());
   }
 
   @Test
   void stochasticDepthGrowsLinearlyOverTheBlocksAndIsOffInEval() {
-    try (ClassifierModule model = family.build("efficientnet_v2_s");
+    try (ClassifierModule model = FAMILY.build("efficientnet_v2_s");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       // fused stage 1 (ratio 1): only block.0; stage 2 (ratio 4): block.0 and block.1
       assertTrue(sd.containsKey("features.1.0.block.0.0.weight"));
-      assertTrue(!sd.containsKey("features.1.0.block.1.0.weight"));
+      assertFalse(sd.containsKey("features.1.0.block.1.0.weight"));
       assertTrue(sd.containsKey("features.2.0.block.1.1.running_var"));
       // MBConv stage 4: expand, depthwise, SE (64 / 4 = 16 squeeze channels), project
       assertEquals(List.of(16L, 256L, 1L, 1L), shape(sd.get("features.4.0.block.2.fc1.weight")));
       assertEquals(List.of(1280L, 256L, 1L, 1L), shape(sd.get("features.7.0.weight")));
     }
-    try (EfficientNet b0 = (EfficientNet) family.build("efficientnet_b0")) {
+    try (EfficientNet b0 = (EfficientNet) FAMILY.build("efficientnet_b0")) {
       List<Double> p = b0.stochasticDepthProbs();
       assertEquals(16, p.size());
       assertEquals(0.0, p.get(0));
@@ -115,7 +119,7 @@ class EfficientnetFamilyTest {
   @Test
   void freshNetworksAreInitialisedLikeTorchvision() {
     torch.manual_seed(4);
-    try (ClassifierModule model = family.build("efficientnet_b0");
+    try (ClassifierModule model = FAMILY.build("efficientnet_b0");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       Tensor w = sd.get("classifier.1.weight");
@@ -130,47 +134,13 @@ class EfficientnetFamilyTest {
   @Test
   void normEpsAndMomentumFollowTorchvision() {
     assertEquals(new EfficientNet.Norm(1e-5, 0.1),
-        EfficientnetFamily.config("efficientnet_b4").norm());
+        FAMILY.config("efficientnet_b4").norm());
     assertEquals(new EfficientNet.Norm(1e-3, 0.01),
-        EfficientnetFamily.config("efficientnet_b5").norm());
+        FAMILY.config("efficientnet_b5").norm());
     assertEquals(new EfficientNet.Norm(1e-3, 0.01),
-        EfficientnetFamily.config("efficientnet_b7").norm());
+        FAMILY.config("efficientnet_b7").norm());
     assertEquals(new EfficientNet.Norm(1e-3, 0.1),
-        EfficientnetFamily.config("efficientnet_v2_l").norm());
-  }
-
-  @Test
-  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
-    try (ClassifierModule model = family.build("efficientnet_v2_s");
-        PointerScope scope = new PointerScope();
-        InferenceMode guard = new InferenceMode()) {
-      model.eval();
-      Tensor x = torch.randn(2, 3, 64, 64);
-      Tensor logits = model.forward(x);
-      assertEquals(List.of(2L, 1000L), shape(logits));
-      assertTrue(torch.isfinite(logits).all().item_bool());
-      assertTrue(torch.equal(logits, model.forward(x)));
-    }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("efficientnet_b8"));
-    assertTrue(e.getMessage().contains("efficientnet_v2_l"), e.getMessage());
-  }
-
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(EfficientnetFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
-    }
-    assertTrue(indexed.contains(EfficientnetFamily.class.getName()), indexed.toString());
+        FAMILY.config("efficientnet_v2_l").norm());
   }
 
   static List<Long> shape(Tensor t) {

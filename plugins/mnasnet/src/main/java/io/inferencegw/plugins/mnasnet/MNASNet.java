@@ -8,7 +8,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.InvertedResidual;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,21 +117,6 @@ public final class MNASNet extends ClassifierModule {
       stacks.add(blocks);
     }
     return stacks;
-  }
-
-  /** Exact parameter count, without building the network. */
-  public static long parameterCount(double alpha, int numClasses) {
-    int[] d = depths(alpha);
-    long count = ParameterCounts.conv2d(3, d[0], 3, 1, false) + ParameterCounts.batchNorm(d[0])
-        + ParameterCounts.conv2d(d[0], d[0], 3, d[0], false) + ParameterCounts.batchNorm(d[0])
-        + ParameterCounts.conv2d(d[0], d[1], 1, 1, false) + ParameterCounts.batchNorm(d[1]);
-    for (List<InvertedResidual.Builder> stack : stacks(d)) {
-      for (InvertedResidual.Builder b : stack) {
-        count += b.parameterCount();
-      }
-    }
-    return count + ParameterCounts.conv2d(d[7], HEAD, 1, 1, false)
-        + ParameterCounts.batchNorm(HEAD) + ParameterCounts.linear(HEAD, numClasses);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.mnasnet;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -16,7 +16,7 @@ import org.pf4j.Extension;
  * shorter side to 256 (0.5, 1.0) or 232 (0.75, 1.3), center crop 224, ImageNet mean and std.
  */
 @Extension
-public class MnasnetFamily implements ModelFamily {
+public class MnasnetFamily extends ConfiguredFamily<MnasnetFamily.Config> {
 
   public static final String NAME = "mnasnet";
   public static final int SIZE = 224;
@@ -24,37 +24,26 @@ public class MnasnetFamily implements ModelFamily {
   public static final double DROPOUT = 0.2;
 
   /** One row per variant: the depth multiplier and the weights' resize. */
-  record Config(String name, double alpha, int resize) {}
+  record Config(String name, double alpha, int resize) implements ConfiguredFamily.Variant {}
 
-  static final List<Config> CONFIGS = List.of(
+  private static final List<Config> CONFIGS = List.of(
       new Config("mnasnet0_5", 0.5, 256),
       new Config("mnasnet0_75", 0.75, 232),
       new Config("mnasnet1_0", 1.0, 256),
       new Config("mnasnet1_3", 1.3, 232));
 
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
-          MNASNet.parameterCount(c.alpha(), NUM_CLASSES),
-          PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR)))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public MnasnetFamily() {
+    super(NAME, CONFIGS);
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES,
+        PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR));
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return new MNASNet(config(spec.name()).alpha(), spec.numClasses(), DROPOUT);
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule build(Config c) {
+    return new MNASNet(c.alpha(), NUM_CLASSES, DROPOUT);
   }
 }

@@ -6,7 +6,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.NamedSequential;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -106,21 +105,6 @@ public final class MobileNetV1 extends ClassifierModule {
         }
       }
     }
-  }
-
-  /** Exact parameter count, without building the network. */
-  public static long parameterCount(int numClasses) {
-    long count = ParameterCounts.conv2d(3, STEM, 3, 1, false) + ParameterCounts.batchNorm(STEM);
-    int in = STEM;
-    for (Stage stage : STAGES) {
-      for (int i = 0; i < stage.blocks(); i++) {
-        count += ParameterCounts.conv2d(in, in, 3, in, false) + ParameterCounts.batchNorm(in)
-            + ParameterCounts.conv2d(in, stage.channels(), 1, 1, false)
-            + ParameterCounts.batchNorm(stage.channels());
-        in = stage.channels();
-      }
-    }
-    return count + ParameterCounts.linear(in, numClasses);
   }
 
   @Override

@@ -9,7 +9,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.InvertedResidual;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -96,19 +95,6 @@ public final class MobileNetV2 extends ClassifierModule {
   private static Conv2dNormActivation cna(int in, int out, int kernel, int stride) {
     return Conv2dNormActivation.builder(in, out, kernel).stride(stride)
         .activation(Activation.RELU6).build();
-  }
-
-  /** Exact parameter count, without building the network. */
-  public static long parameterCount(int numClasses, double widthMult) {
-    int input = makeDivisible(INPUT_CHANNEL * widthMult, ROUND_NEAREST);
-    int last = makeDivisible(LAST_CHANNEL * Math.max(1.0, widthMult), ROUND_NEAREST);
-    int lastBlock = lastBlockChannels(widthMult);
-    long count = ParameterCounts.conv2d(3, input, 3, 1, false) + ParameterCounts.batchNorm(input);
-    for (InvertedResidual.Builder block : blocks(widthMult)) {
-      count += block.parameterCount();
-    }
-    return count + ParameterCounts.conv2d(lastBlock, last, 1, 1, false)
-        + ParameterCounts.batchNorm(last) + ParameterCounts.linear(last, numClasses);
   }
 
   @Override

@@ -9,7 +9,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.InvertedResidual;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -132,24 +131,6 @@ public final class MobileNetV3 extends ClassifierModule {
   private static Conv2dNormActivation cna(int in, int out, int kernel, int stride) {
     return Conv2dNormActivation.builder(in, out, kernel).stride(stride)
         .normEps(NORM_EPS).normMomentum(NORM_MOMENTUM).activation(Activation.HARDSWISH).build();
-  }
-
-  /** Exact parameter count, without building the network. */
-  public static long parameterCount(
-      List<Bneck> setting, int lastChannel, double widthMult, int numClasses) {
-    int firstOut = adjust(setting.get(0).input(), widthMult);
-    int lastIn = adjust(setting.get(setting.size() - 1).output(), widthMult);
-    int lastOut = 6 * lastIn;
-    int penultimate = adjust(lastChannel, widthMult);
-    long count = ParameterCounts.conv2d(3, firstOut, 3, 1, false)
-        + ParameterCounts.batchNorm(firstOut);
-    for (Bneck row : setting) {
-      count += row.builder(widthMult).parameterCount();
-    }
-    return count + ParameterCounts.conv2d(lastIn, lastOut, 1, 1, false)
-        + ParameterCounts.batchNorm(lastOut)
-        + ParameterCounts.linear(lastOut, penultimate)
-        + ParameterCounts.linear(penultimate, numClasses);
   }
 
   @Override

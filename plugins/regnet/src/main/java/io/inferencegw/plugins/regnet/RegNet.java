@@ -6,7 +6,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.NamedSequential;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -82,23 +81,6 @@ public final class RegNet extends ClassifierModule {
       }
       Init.zeros(fc.bias());
     }
-  }
-
-  /** Exact parameter count, without building the network. */
-  public static long parameterCount(BlockParams params, int numClasses) {
-    long count = ParameterCounts.conv2d(3, STEM_WIDTH, 3, 1, false)
-        + ParameterCounts.batchNorm(STEM_WIDTH);
-    int current = STEM_WIDTH;
-    for (int i = 0; i < params.stages(); i++) {
-      int widthOut = params.widths().get(i);
-      for (int j = 0; j < params.depths().get(i); j++) {
-        count += ResBottleneckBlock.parameterCount(j == 0 ? current : widthOut, widthOut,
-            j == 0 ? BlockParams.STRIDE : 1, params.groupWidths().get(i),
-            params.bottleneckMultipliers().get(i), params.seRatio());
-      }
-      current = widthOut;
-    }
-    return count + ParameterCounts.linear(current, numClasses);
   }
 
   @Override

@@ -4,7 +4,7 @@ import static io.inferencegw.plugins.regnet.BlockParams.DesignSpace.x;
 import static io.inferencegw.plugins.regnet.BlockParams.DesignSpace.y;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -24,7 +24,7 @@ import org.pf4j.Extension;
  * <b>bicubic</b>, crop 384, so its native input is 384x384. ImageNet mean and std throughout.
  */
 @Extension
-public class RegnetFamily implements ModelFamily {
+public class RegnetFamily extends ConfiguredFamily<RegnetFamily.Config> {
 
   public static final String NAME = "regnet";
   public static final int NUM_CLASSES = 1000;
@@ -34,13 +34,14 @@ public class RegnetFamily implements ModelFamily {
       PreprocessSpec.imagenet(384, 384, Interpolation.BICUBIC);
 
   /** One row per variant, as torchvision's {@code regnet_*} builders. */
-  record Config(String name, DesignSpace design, PreprocessSpec preprocess) {
+  record Config(String name, DesignSpace design, PreprocessSpec preprocess)
+      implements ConfiguredFamily.Variant {
     BlockParams blockParams() {
       return design.blockParams();
     }
   }
 
-  static final List<Config> CONFIGS = List.of(
+  private static final List<Config> CONFIGS = List.of(
       new Config("regnet_x_400mf", x(22, 24, 24.48, 2.54, 16), V2),
       new Config("regnet_x_800mf", x(16, 56, 35.73, 2.28, 16), V2),
       new Config("regnet_x_1_6gf", x(18, 80, 34.01, 2.25, 24), V2),
@@ -57,26 +58,18 @@ public class RegnetFamily implements ModelFamily {
       new Config("regnet_y_32gf", y(20, 232, 115.89, 2.53, 232), V2),
       new Config("regnet_y_128gf", y(27, 456, 160.83, 2.52, 264), SWAG));
 
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, c.preprocess().cropHeight(),
-          c.preprocess().cropWidth(), NUM_CLASSES,
-          RegNet.parameterCount(c.blockParams(), NUM_CLASSES), c.preprocess()))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public RegnetFamily() {
+    super(NAME, CONFIGS);
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return new RegNet(config(spec.name()).blockParams(), spec.numClasses());
+  protected ClassifierModule build(Config c) {
+    return new RegNet(c.blockParams(), NUM_CLASSES);
   }
 
   /**
@@ -84,12 +77,7 @@ public class RegnetFamily implements ModelFamily {
    * replaced right after. For regnet_y_128gf (645M parameters) that saves about 40% of the build.
    */
   @Override
-  public ClassifierModule buildForLoading(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return new RegNet(config(spec.name()).blockParams(), spec.numClasses(), false);
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule buildForLoading(Config c) {
+    return new RegNet(c.blockParams(), NUM_CLASSES, false);
   }
 }

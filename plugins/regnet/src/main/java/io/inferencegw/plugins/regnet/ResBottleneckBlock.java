@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.blocks.Activation;
 import io.inferencegw.plugin.api.blocks.Conv2dNormActivation;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.NamedSequential;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.SqueezeExcitation;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -60,25 +59,6 @@ public final class ResBottleneckBlock extends Module implements Layer {
   /** {@code int(round(se_ratio * width_in))}, Python's round (half to even). */
   static int seWidth(int widthIn, double seRatio) {
     return (int) Math.rint(seRatio * widthIn);
-  }
-
-  /** Exact parameter count of the block. */
-  static long parameterCount(int widthIn, int widthOut, int stride, int groupWidth,
-      double bottleneckMultiplier, double seRatio) {
-    int wb = bottleneckWidth(widthOut, bottleneckMultiplier);
-    int groups = wb / groupWidth;
-    long count = 0;
-    if (widthIn != widthOut || stride != 1) {
-      count += ParameterCounts.conv2d(widthIn, widthOut, 1, 1, false)
-          + ParameterCounts.batchNorm(widthOut);
-    }
-    count += ParameterCounts.conv2d(widthIn, wb, 1, 1, false) + ParameterCounts.batchNorm(wb)
-        + ParameterCounts.conv2d(wb, wb, 3, groups, false) + ParameterCounts.batchNorm(wb);
-    if (seRatio > 0) {
-      count += SqueezeExcitation.parameterCount(wb, seWidth(widthIn, seRatio));
-    }
-    return count + ParameterCounts.conv2d(wb, widthOut, 1, 1, false)
-        + ParameterCounts.batchNorm(widthOut);
   }
 
   @Override

@@ -51,8 +51,9 @@ class BlockParamsTest {
 
   @Test
   void generatedStagesAreTorchvisions() {
-    assertEquals(RegnetFamily.CONFIGS.size(), TORCHVISION.size());
-    for (RegnetFamily.Config c : RegnetFamily.CONFIGS) {
+    List<RegnetFamily.Config> configs = new RegnetFamily().configs();
+    assertEquals(configs.size(), TORCHVISION.size());
+    for (RegnetFamily.Config c : configs) {
       BlockParams p = c.blockParams();
       List<List<Integer>> expected = TORCHVISION.get(c.name());
       assertEquals(expected.get(0), p.widths(), c.name() + " widths");
@@ -67,7 +68,7 @@ class BlockParamsTest {
   @Test
   void groupWidthIsCappedByTheBottleneckWidth() {
     // regnet_x_8gf: stage 1 is 80 wide, narrower than the group width 120
-    BlockParams p = RegnetFamily.config("regnet_x_8gf").blockParams();
+    BlockParams p = new RegnetFamily().config("regnet_x_8gf").blockParams();
     assertEquals(80, p.groupWidths().get(0));
     assertEquals(80, p.widths().get(0));
   }

@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.regnet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
@@ -11,59 +11,54 @@ import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.parity.ParityHarness;
 import io.inferencegw.plugin.api.parity.ReferenceStructure;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
 
-class RegnetFamilyTest {
+class RegnetFamilyTest extends FamilyContractTest {
 
-  private final RegnetFamily family = new RegnetFamily();
+  RegnetFamilyTest() {
+    super(new RegnetFamily(), "regnet_y_400mf");
+  }
 
-  @Test
-  void catalogHasTorchvisionsVariantsAndParameterCounts() {
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
     // RegNet_*_Weights meta["num_params"] in torchvision 0.14
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("regnet_x_400mf", 5_495_976L);
-    expected.put("regnet_x_800mf", 7_259_656L);
-    expected.put("regnet_x_1_6gf", 9_190_136L);
-    expected.put("regnet_x_3_2gf", 15_296_552L);
-    expected.put("regnet_x_8gf", 39_572_648L);
-    expected.put("regnet_x_16gf", 54_278_536L);
-    expected.put("regnet_x_32gf", 107_811_560L);
-    expected.put("regnet_y_400mf", 4_344_144L);
-    expected.put("regnet_y_800mf", 6_432_512L);
-    expected.put("regnet_y_1_6gf", 11_202_430L);
-    expected.put("regnet_y_3_2gf", 19_436_338L);
-    expected.put("regnet_y_8gf", 39_381_472L);
-    expected.put("regnet_y_16gf", 83_590_140L);
-    expected.put("regnet_y_32gf", 145_046_770L);
-    expected.put("regnet_y_128gf", 644_812_894L);
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
+    return ordered(
+        "regnet_x_400mf", 5_495_976L,
+        "regnet_x_800mf", 7_259_656L,
+        "regnet_x_1_6gf", 9_190_136L,
+        "regnet_x_3_2gf", 15_296_552L,
+        "regnet_x_8gf", 39_572_648L,
+        "regnet_x_16gf", 54_278_536L,
+        "regnet_x_32gf", 107_811_560L,
+        "regnet_y_400mf", 4_344_144L,
+        "regnet_y_800mf", 6_432_512L,
+        "regnet_y_1_6gf", 11_202_430L,
+        "regnet_y_3_2gf", 19_436_338L,
+        "regnet_y_8gf", 39_381_472L,
+        "regnet_y_16gf", 83_590_140L,
+        "regnet_y_32gf", 145_046_770L,
+        "regnet_y_128gf", 644_812_894L);
+  }
+
+  /** The network pools globally, so a 64x64 input is as valid as 224x224. */
+  @Override
+  protected long[] forwardInputShape() {
+    return new long[] {3, 64, 64};
   }
 
   @Test
   void preprocessingIsThatOfEachVariantsDefaultWeights() {
-    for (VariantSpec v : family.variants()) {
+    for (VariantSpec v : family().variants()) {
       if (v.name().equals("regnet_y_128gf")) {
-        assertEquals(List.of(3, 384, 384), v.inputShape());
         assertEquals(PreprocessSpec.imagenet(384, 384, Interpolation.BICUBIC), v.preprocess());
       } else {
-        assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
         assertEquals(PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR), v.preprocess(),
             v.name());
       }
@@ -72,8 +67,8 @@ class RegnetFamilyTest {
 
   @Test
   void blocksAreNamedByStageAndIndexWithSqueezeExcitationInRegNetY() {
-    try (ClassifierModule y = family.build("regnet_y_400mf");
-        ClassifierModule x = family.build("regnet_x_400mf");
+    try (ClassifierModule y = family().build("regnet_y_400mf");
+        ClassifierModule x = family().build("regnet_x_400mf");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(y);
       // stage 1: 32 -> 48, group width 8 -> 6 groups; SE to round(0.25 * 32) = 8 channels
@@ -84,7 +79,7 @@ class RegnetFamilyTest {
       assertEquals(List.of(8L, 48L, 1L, 1L),
           shape(sd.get("trunk_output.block1.block1-0.f.se.fc1.weight")));
       assertTrue(sd.containsKey("trunk_output.block4.block4-5.f.c.1.running_var"));
-      assertTrue(!sd.containsKey("trunk_output.block2.block2-1.proj.0.weight"));
+      assertFalse(sd.containsKey("trunk_output.block2.block2-1.proj.0.weight"));
       assertTrue(StateDict.of(x).keySet().stream().noneMatch(k -> k.contains(".se.")));
     }
   }
@@ -92,7 +87,7 @@ class RegnetFamilyTest {
   @Test
   void freshNetworksAreInitialisedLikeTorchvision() {
     torch.manual_seed(6);
-    try (ClassifierModule model = family.build("regnet_x_400mf");
+    try (ClassifierModule model = family().build("regnet_x_400mf");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       assertEquals(0.01, sd.get("fc.weight").std().item_double(), 1e-3);
@@ -105,46 +100,11 @@ class RegnetFamilyTest {
 
   @Test
   void buildForLoadingHasTheSameStructure() {
-    try (ClassifierModule built = family.build("regnet_y_800mf");
-        ClassifierModule forLoading = family.buildForLoading("regnet_y_800mf")) {
+    try (ClassifierModule built = family().build("regnet_y_800mf");
+        ClassifierModule forLoading = family().buildForLoading("regnet_y_800mf")) {
       ParityHarness.assertSameStructure("regnet_y_800mf", forLoading,
           ReferenceStructure.of("build()", built));
     }
-  }
-
-  @Test
-  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
-    try (ClassifierModule model = family.build("regnet_y_400mf");
-        PointerScope scope = new PointerScope();
-        InferenceMode guard = new InferenceMode()) {
-      model.eval();
-      Tensor x = torch.randn(2, 3, 64, 64);
-      Tensor logits = model.forward(x);
-      assertEquals(List.of(2L, 1000L), shape(logits));
-      assertTrue(torch.isfinite(logits).all().item_bool());
-      assertTrue(torch.equal(logits, model.forward(x)));
-    }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("regnet_z_500mf"));
-    assertTrue(e.getMessage().contains("regnet_y_128gf"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> family.buildForLoading("regnet_z_500mf"));
-  }
-
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(RegnetFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
-    }
-    assertTrue(indexed.contains(RegnetFamily.class.getName()), indexed.toString());
   }
 
   static List<Long> shape(Tensor t) {

@@ -3,7 +3,6 @@ package io.inferencegw.plugins.shufflenet;
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.List;
 import org.bytedeco.pytorch.LinearImpl;
@@ -69,23 +68,6 @@ public final class ShuffleNetV2 extends ClassifierModule {
         .add(Layers.conv2d(in, out, kernel, stride, padding, 1, 1, false))
         .add(Layers.batchNorm2d(out))
         .add(Layers.RELU);
-  }
-
-  /** Exact parameter count, without building the network. */
-  public static long parameterCount(List<Integer> repeats, List<Integer> channels,
-      int numClasses) {
-    long count = ParameterCounts.conv2d(3, channels.get(0), 3, 1, false)
-        + ParameterCounts.batchNorm(channels.get(0));
-    int in = channels.get(0);
-    for (int s = 0; s < 3; s++) {
-      int out = channels.get(s + 1);
-      count += ShuffleUnit.parameterCount(in, out, 2)
-          + (repeats.get(s) - 1) * ShuffleUnit.parameterCount(out, out, 1);
-      in = out;
-    }
-    int last = channels.get(4);
-    return count + ParameterCounts.conv2d(in, last, 1, 1, false)
-        + ParameterCounts.batchNorm(last) + ParameterCounts.linear(last, numClasses);
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.inferencegw.plugins.shufflenet;
 import io.inferencegw.plugin.api.blocks.ChannelShuffle;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -68,20 +67,6 @@ public final class ShuffleUnit extends Module implements Layer {
 
   Sequential branch2() {
     return branch2;
-  }
-
-  /** Exact parameter count of the unit. */
-  static long parameterCount(int inp, int oup, int stride) {
-    long bf = oup / 2;
-    long count = 0;
-    if (stride > 1) {
-      count += ParameterCounts.conv2d(inp, inp, 3, inp, false) + ParameterCounts.batchNorm(inp)
-          + ParameterCounts.conv2d(inp, bf, 1, 1, false) + ParameterCounts.batchNorm(bf);
-    }
-    return count + ParameterCounts.conv2d(stride > 1 ? inp : bf, bf, 1, 1, false)
-        + ParameterCounts.batchNorm(bf)
-        + ParameterCounts.conv2d(bf, bf, 3, (int) bf, false) + ParameterCounts.batchNorm(bf)
-        + ParameterCounts.conv2d(bf, bf, 1, 1, false) + ParameterCounts.batchNorm(bf);
   }
 
   @Override

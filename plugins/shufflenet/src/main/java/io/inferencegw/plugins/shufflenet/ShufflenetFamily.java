@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.shufflenet;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -16,7 +16,7 @@ import org.pf4j.Extension;
  * shorter side to 256 (x0.5, x1.0) or 232 (x1.5, x2.0), center crop 224, ImageNet mean and std.
  */
 @Extension
-public class ShufflenetFamily implements ModelFamily {
+public class ShufflenetFamily extends ConfiguredFamily<ShufflenetFamily.Config> {
 
   public static final String NAME = "shufflenet";
   public static final int SIZE = 224;
@@ -24,37 +24,27 @@ public class ShufflenetFamily implements ModelFamily {
   static final List<Integer> REPEATS = List.of(4, 8, 4);
 
   /** One row per variant: torchvision's {@code stages_out_channels} and the weights' resize. */
-  record Config(String name, List<Integer> channels, int resize) {}
+  record Config(String name, List<Integer> channels, int resize)
+      implements ConfiguredFamily.Variant {}
 
-  static final List<Config> CONFIGS = List.of(
+  private static final List<Config> CONFIGS = List.of(
       new Config("shufflenet_v2_x0_5", List.of(24, 48, 96, 192, 1024), 256),
       new Config("shufflenet_v2_x1_0", List.of(24, 116, 232, 464, 1024), 256),
       new Config("shufflenet_v2_x1_5", List.of(24, 176, 352, 704, 1024), 232),
       new Config("shufflenet_v2_x2_0", List.of(24, 244, 488, 976, 2048), 232));
 
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
-          ShuffleNetV2.parameterCount(REPEATS, c.channels(), NUM_CLASSES),
-          PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR)))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public ShufflenetFamily() {
+    super(NAME, CONFIGS);
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES,
+        PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR));
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return new ShuffleNetV2(REPEATS, config(spec.name()).channels(), spec.numClasses());
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule build(Config c) {
+    return new ShuffleNetV2(REPEATS, c.channels(), NUM_CLASSES);
   }
 }

@@ -2,7 +2,6 @@ package io.inferencegw.plugins.swin;
 
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
@@ -66,11 +65,5 @@ public final class PatchMerging extends Module implements Layer {
     Tensor out = permuted.reshape(b, h / 2, w / 2, 4 * c);
     permuted.close();
     return out;
-  }
-
-  /** Exact parameter count. */
-  public static long parameterCount(int dim, boolean v2) {
-    return ParameterCounts.linear(4L * dim, 2L * dim, false)
-        + ParameterCounts.layerNorm(v2 ? 2L * dim : 4L * dim);
   }
 }

@@ -3,7 +3,6 @@ package io.inferencegw.plugins.swin;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
@@ -326,9 +325,4 @@ public class ShiftedWindowAttention extends Module implements Layer {
     super.close();
   }
 
-  /** Exact parameter count. */
-  public static long parameterCount(int dim, int[] windowSize, int numHeads) {
-    return ParameterCounts.linear(dim, 3L * dim) + ParameterCounts.linear(dim, dim)
-        + (long) (2 * windowSize[0] - 1) * (2 * windowSize[1] - 1) * numHeads;
-  }
 }

@@ -1,7 +1,6 @@
 package io.inferencegw.plugins.swin;
 
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.NormalizeFuncOptions;
@@ -108,11 +107,5 @@ public final class ShiftedWindowAttentionV2 extends ShiftedWindowAttention {
   @Override
   protected DoubleOptional attentionScale() {
     return unitScale;
-  }
-
-  /** Exact parameter count. */
-  public static long parameterCount(int dim, int numHeads) {
-    return ParameterCounts.linear(dim, 3L * dim) + ParameterCounts.linear(dim, dim) + numHeads
-        + ParameterCounts.linear(2, 512) + ParameterCounts.linear(512, numHeads, false);
   }
 }

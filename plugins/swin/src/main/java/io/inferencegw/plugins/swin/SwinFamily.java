@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.swin;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -18,7 +18,7 @@ import org.pf4j.Extension;
  * 260 / 260 / 272 and crop 256 (V2 T / S / B).
  */
 @Extension
-public class SwinFamily implements ModelFamily {
+public class SwinFamily extends ConfiguredFamily<SwinFamily.Config> {
 
   public static final String NAME = "swin";
   public static final int NUM_CLASSES = 1000;
@@ -26,14 +26,15 @@ public class SwinFamily implements ModelFamily {
 
   /** One row per variant, as torchvision's {@code swin_*} builders. */
   record Config(String name, int embedDim, int[] depths, int[] numHeads, int window,
-      double stochasticDepthProb, boolean v2, int resize, int crop) {}
+      double stochasticDepthProb, boolean v2, int resize, int crop)
+      implements ConfiguredFamily.Variant {}
 
   private static final int[] TINY = {2, 2, 6, 2};
   private static final int[] DEEP = {2, 2, 18, 2};
   private static final int[] HEADS_96 = {3, 6, 12, 24};
   private static final int[] HEADS_128 = {4, 8, 16, 32};
 
-  static final List<Config> CONFIGS = List.of(
+  private static final List<Config> CONFIGS = List.of(
       new Config("swin_t", 96, TINY, HEADS_96, 7, 0.2, false, 232, 224),
       new Config("swin_s", 96, DEEP, HEADS_96, 7, 0.3, false, 246, 224),
       new Config("swin_b", 128, DEEP, HEADS_128, 7, 0.5, false, 238, 224),
@@ -41,32 +42,19 @@ public class SwinFamily implements ModelFamily {
       new Config("swin_v2_s", 96, DEEP, HEADS_96, 8, 0.3, true, 260, 256),
       new Config("swin_v2_b", 128, DEEP, HEADS_128, 8, 0.5, true, 272, 256));
 
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, c.crop(), c.crop(), NUM_CLASSES,
-          SwinTransformer.parameterCount(PATCH, c.embedDim(), c.depths(), c.numHeads(),
-              new int[] {c.window(), c.window()}, NUM_CLASSES, c.v2()),
-          PreprocessSpec.imagenet(c.resize(), c.crop(), Interpolation.BICUBIC)))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public SwinFamily() {
+    super(NAME, CONFIGS);
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES,
+        PreprocessSpec.imagenet(c.resize(), c.crop(), Interpolation.BICUBIC));
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    Config c = config(spec.name());
+  protected ClassifierModule build(Config c) {
     return new SwinTransformer(PATCH, c.embedDim(), c.depths(), c.numHeads(),
-        new int[] {c.window(), c.window()}, c.stochasticDepthProb(), spec.numClasses(), c.v2());
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+        new int[] {c.window(), c.window()}, c.stochasticDepthProb(), NUM_CLASSES, c.v2());
   }
 }

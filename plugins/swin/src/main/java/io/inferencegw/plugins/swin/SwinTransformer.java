@@ -6,7 +6,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Permute;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.ArrayList;
@@ -102,24 +101,6 @@ public final class SwinTransformer extends ClassifierModule {
   /** The blocks of all stages in order. */
   public List<SwinTransformerBlock> blocks() {
     return List.copyOf(blocks);
-  }
-
-  /** Exact parameter count of a configuration. */
-  public static long parameterCount(int[] patchSize, int embedDim, int[] depths, int[] numHeads,
-      int[] windowSize, int numClasses, boolean v2) {
-    long count = ParameterCounts.conv2d(3, embedDim, patchSize[0])
-        + ParameterCounts.layerNorm(embedDim);
-    for (int stage = 0; stage < depths.length; stage++) {
-      int dim = embedDim << stage;
-      count += depths[stage]
-          * SwinTransformerBlock.parameterCount(dim, numHeads[stage], windowSize, 4.0, v2);
-      if (stage < depths.length - 1) {
-        count += PatchMerging.parameterCount(dim, v2);
-      }
-    }
-    int numFeatures = embedDim << (depths.length - 1);
-    return count + ParameterCounts.layerNorm(numFeatures)
-        + ParameterCounts.linear(numFeatures, numClasses);
   }
 
   @Override

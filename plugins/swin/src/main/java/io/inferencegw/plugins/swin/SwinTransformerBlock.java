@@ -3,7 +3,6 @@ package io.inferencegw.plugins.swin;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.MLP;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.StochasticDepth;
 import java.util.List;
 import org.bytedeco.pytorch.LayerNormImpl;
@@ -81,15 +80,5 @@ public final class SwinTransformerBlock extends Module implements Layer {
     Layers.release(out, dropped, x);
     dropped.add_(x);
     return dropped;
-  }
-
-  /** Exact parameter count of one block. */
-  public static long parameterCount(int dim, int numHeads, int[] windowSize, double mlpRatio,
-      boolean v2) {
-    int hidden = (int) (dim * mlpRatio);
-    return 2 * ParameterCounts.layerNorm(dim)
-        + (v2 ? ShiftedWindowAttentionV2.parameterCount(dim, numHeads)
-            : ShiftedWindowAttention.parameterCount(dim, windowSize, numHeads))
-        + MLP.parameterCount(dim, new int[] {hidden, dim}, true);
   }
 }

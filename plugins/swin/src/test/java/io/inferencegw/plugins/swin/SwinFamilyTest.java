@@ -2,53 +2,46 @@ package io.inferencegw.plugins.swin;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
 
-class SwinFamilyTest {
+class SwinFamilyTest extends FamilyContractTest {
 
-  private final SwinFamily family = new SwinFamily();
+  SwinFamilyTest() {
+    super(new SwinFamily(), "swin_v2_t");
+  }
+
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
+    // Swin_*_Weights.IMAGENET1K_V1.meta["num_params"] in torchvision 0.14
+    return ordered(
+        "swin_t", 28_288_354L,
+        "swin_s", 49_606_258L,
+        "swin_b", 87_768_224L,
+        "swin_v2_t", 28_351_570L,
+        "swin_v2_s", 49_737_442L,
+        "swin_v2_b", 87_930_848L);
+  }
 
   @Test
-  void catalogHasTorchvisionsVariantsParameterCountsAndPreprocessing() {
-    // Swin_*_Weights.IMAGENET1K_V1.meta["num_params"] and transforms in torchvision 0.14
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("swin_t", 28_288_354L);
-    expected.put("swin_s", 49_606_258L);
-    expected.put("swin_b", 87_768_224L);
-    expected.put("swin_v2_t", 28_351_570L);
-    expected.put("swin_v2_s", 49_737_442L);
-    expected.put("swin_v2_b", 87_930_848L);
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
+  void preprocessingIsThatOfEachVariantsWeights() {
+    // Swin_*_Weights.IMAGENET1K_V1.transforms in torchvision 0.14
     Map<String, Integer> resize = Map.of("swin_t", 232, "swin_s", 246, "swin_b", 238,
         "swin_v2_t", 260, "swin_v2_s", 260, "swin_v2_b", 272);
-    for (VariantSpec v : family.variants()) {
+    for (VariantSpec v : family().variants()) {
       int crop = v.name().startsWith("swin_v2") ? 256 : 224;
-      assertEquals(List.of(3, crop, crop), v.inputShape(), v.name());
       assertEquals(1000, v.numClasses(), v.name());
       assertEquals(PreprocessSpec.imagenet(resize.get(v.name()), crop, Interpolation.BICUBIC),
           v.preprocess(), v.name());
@@ -57,7 +50,7 @@ class SwinFamilyTest {
 
   @Test
   void oddBlocksShiftByHalfAWindowAndStochasticDepthGrowsLinearly() {
-    try (SwinTransformer model = (SwinTransformer) family.build("swin_t")) {
+    try (SwinTransformer model = (SwinTransformer) family().build("swin_t")) {
       List<SwinTransformerBlock> blocks = model.blocks();
       assertEquals(12, blocks.size());
       int[] depths = {2, 2, 6, 2};
@@ -113,7 +106,7 @@ class SwinFamilyTest {
   @Test
   void freshNetworksAreInitialisedLikeTorchvision() {
     torch.manual_seed(5);
-    try (ClassifierModule model = family.build("swin_t");
+    try (ClassifierModule model = family().build("swin_t");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       assertEquals(0.02, sd.get("features.5.3.mlp.0.weight").std().item_double(), 1e-3);
@@ -124,50 +117,12 @@ class SwinFamilyTest {
       assertEquals(0, sd.get("head.bias").abs().max().item_double(), 0);
       assertEquals(1, sd.get("features.0.2.weight").min().item_double(), 0);
     }
-    try (ClassifierModule model = family.build("swin_v2_t");
+    try (ClassifierModule model = family().build("swin_v2_t");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       assertEquals(Math.log(10), sd.get("features.1.0.attn.logit_scale").max().item_double(),
           1e-6);
       assertEquals(0, sd.get("features.1.0.attn.cpb_mlp.0.bias").abs().max().item_double(), 0);
     }
-  }
-
-  @Test
-  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
-    try (ClassifierModule model = family.build("swin_v2_t");
-        PointerScope scope = new PointerScope();
-        InferenceMode guard = new InferenceMode()) {
-      model.eval();
-      Tensor x = torch.randn(2, 3, 256, 256);
-      Tensor logits = model.forward(x);
-      assertEquals(List.of(2L, 1000L), shape(logits));
-      assertTrue(torch.isfinite(logits).all().item_bool());
-      assertTrue(torch.equal(logits, model.forward(x)));
-    }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("swin_l"));
-    assertTrue(e.getMessage().contains("swin_v2_b"), e.getMessage());
-  }
-
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(SwinFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
-    }
-    assertTrue(indexed.contains(SwinFamily.class.getName()), indexed.toString());
-  }
-
-  private static List<Long> shape(Tensor t) {
-    return Arrays.stream(t.sizes().vec().get()).boxed().toList();
   }
 }

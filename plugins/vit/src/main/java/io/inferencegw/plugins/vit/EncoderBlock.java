@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.MLP;
 import io.inferencegw.plugin.api.blocks.MultiheadSelfAttention;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import org.bytedeco.pytorch.LayerNormImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -58,10 +57,4 @@ public final class EncoderBlock extends Module implements Layer {
     return y;
   }
 
-  /** Exact parameter count of one block. */
-  public static long parameterCount(int hiddenDim, int mlpDim) {
-    return 2 * ParameterCounts.layerNorm(hiddenDim)
-        + MultiheadSelfAttention.parameterCount(hiddenDim)
-        + MLP.parameterCount(hiddenDim, new int[] {mlpDim, hiddenDim}, true);
-  }
 }

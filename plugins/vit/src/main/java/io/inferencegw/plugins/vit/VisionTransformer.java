@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.NamedSequential;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.LinearImpl;
@@ -79,17 +78,6 @@ public final class VisionTransformer extends ClassifierModule {
 
   public Encoder encoder() {
     return encoder;
-  }
-
-  /** Exact parameter count of a configuration. */
-  public static long parameterCount(int imageSize, int patchSize, int numLayers, int hiddenDim,
-      int mlpDim, int numClasses) {
-    return hiddenDim // class_token
-        + ParameterCounts.conv2d(3, hiddenDim, patchSize)
-        + (long) seqLength(imageSize, patchSize) * hiddenDim // pos_embedding
-        + numLayers * EncoderBlock.parameterCount(hiddenDim, mlpDim)
-        + ParameterCounts.layerNorm(hiddenDim)
-        + ParameterCounts.linear(hiddenDim, numClasses);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.vit;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -19,7 +19,7 @@ import org.pf4j.Extension;
  * network built for 518x518 input, with a longer position embedding: a different variant.)
  */
 @Extension
-public class VitFamily implements ModelFamily {
+public class VitFamily extends ConfiguredFamily<VitFamily.Config> {
 
   public static final String NAME = "vit";
   public static final int IMAGE_SIZE = 224;
@@ -27,9 +27,9 @@ public class VitFamily implements ModelFamily {
 
   /** One row per variant, as torchvision's {@code vit_*} builders. */
   record Config(String name, int patchSize, int numLayers, int numHeads, int hiddenDim,
-      int mlpDim, PreprocessSpec preprocess) {}
+      int mlpDim, PreprocessSpec preprocess) implements ConfiguredFamily.Variant {}
 
-  static final List<Config> CONFIGS = List.of(
+  private static final List<Config> CONFIGS = List.of(
       new Config("vit_b_16", 16, 12, 12, 768, 3072,
           PreprocessSpec.imagenet(256, IMAGE_SIZE, Interpolation.BILINEAR)),
       new Config("vit_b_32", 32, 12, 12, 768, 3072,
@@ -41,32 +41,18 @@ public class VitFamily implements ModelFamily {
       new Config("vit_h_14", 14, 32, 16, 1280, 5120,
           PreprocessSpec.imagenet(224, IMAGE_SIZE, Interpolation.BICUBIC)));
 
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, IMAGE_SIZE, IMAGE_SIZE, NUM_CLASSES,
-          VisionTransformer.parameterCount(IMAGE_SIZE, c.patchSize(), c.numLayers(),
-              c.hiddenDim(), c.mlpDim(), NUM_CLASSES),
-          c.preprocess()))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public VitFamily() {
+    super(NAME, CONFIGS);
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    Config c = config(spec.name());
-    return new VisionTransformer(spec.height(), c.patchSize(), c.numLayers(), c.numHeads(),
-        c.hiddenDim(), c.mlpDim(), spec.numClasses());
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule build(Config c) {
+    return new VisionTransformer(IMAGE_SIZE, c.patchSize(), c.numLayers(), c.numHeads(),
+        c.hiddenDim(), c.mlpDim(), NUM_CLASSES);
   }
 }
