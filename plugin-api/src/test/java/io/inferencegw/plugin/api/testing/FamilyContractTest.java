@@ -77,6 +77,14 @@ public abstract class FamilyContractTest {
         .mapToLong(Integer::longValue).toArray();
   }
 
+  /**
+   * Makes a freshly built {@link #forwardVariant} fit for the forward test. Nothing by default;
+   * a family whose reference initialises its classifier to zero (torchvision's ViT: every
+   * input then gives zero logits) gives it random weights here, so that the test can still see
+   * the logits follow the input.
+   */
+  protected void beforeForward(ClassifierModule model) {}
+
   /** {@code name1, count1, name2, count2, ...} as a map in that order. */
   protected static Map<String, Long> ordered(Object... namesAndCounts) {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -118,6 +126,7 @@ public abstract class FamilyContractTest {
     try (ClassifierModule model = family.build(forwardVariant);
         PointerScope scope = new PointerScope();
         InferenceMode guard = new InferenceMode()) {
+      beforeForward(model);
       model.eval();
       long[] shape = LongStream.concat(LongStream.of(2), LongStream.of(forwardInputShape()))
           .toArray();
