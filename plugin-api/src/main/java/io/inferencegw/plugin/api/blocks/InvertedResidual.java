@@ -237,22 +237,6 @@ public final class InvertedResidual extends Module implements Layer {
       return new InvertedResidual(this);
     }
 
-    /** Exact parameter count of the block this builder builds, without building it. */
-    public long parameterCount() {
-      long count = 0;
-      if (expanded != in) {
-        count += ParameterCounts.conv2d(in, expanded, 1, 1, false)
-            + ParameterCounts.batchNorm(expanded);
-      }
-      count += ParameterCounts.conv2d(expanded, expanded, kernel, expanded, false)
-          + ParameterCounts.batchNorm(expanded);
-      if (squeezeChannels > 0) {
-        count += SqueezeExcitation.parameterCount(expanded, squeezeChannels);
-      }
-      return count + ParameterCounts.conv2d(expanded, out, 1, 1, false)
-          + ParameterCounts.batchNorm(out);
-    }
-
     private Conv2dNormActivation cna(
         int inChannels, int outChannels, int k, int s, int groups, Activation act) {
       return Conv2dNormActivation.builder(inChannels, outChannels, k).stride(s).groups(groups)

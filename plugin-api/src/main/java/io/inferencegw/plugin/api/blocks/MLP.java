@@ -71,15 +71,4 @@ public class MLP extends Sequential {
     }
     return this;
   }
-
-  /** Exact parameter count of {@code MLP(in, hidden, bias=bias)} without a norm layer. */
-  public static long parameterCount(int inChannels, int[] hiddenChannels, boolean bias) {
-    long count = 0;
-    int in = inChannels;
-    for (int width : hiddenChannels) {
-      count += ParameterCounts.linear(in, width, bias);
-      in = width;
-    }
-    return count;
-  }
 }

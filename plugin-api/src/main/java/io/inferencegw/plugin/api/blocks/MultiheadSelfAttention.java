@@ -105,9 +105,4 @@ public final class MultiheadSelfAttention extends Module implements Layer {
     merged.close();
     return out;
   }
-
-  /** Exact parameter count: {@code 4 E^2 + 4 E}. */
-  public static long parameterCount(long embedDim) {
-    return 3 * embedDim * embedDim + 3 * embedDim + ParameterCounts.linear(embedDim, embedDim);
-  }
 }

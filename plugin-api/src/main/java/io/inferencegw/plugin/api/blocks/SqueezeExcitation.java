@@ -48,12 +48,6 @@ public final class SqueezeExcitation extends Module implements Layer {
     return fc2;
   }
 
-  /** Exact parameter count: two 1x1 convolutions with bias. */
-  public static long parameterCount(long inputChannels, long squeezeChannels) {
-    return ParameterCounts.conv2d(inputChannels, squeezeChannels, 1)
-        + ParameterCounts.conv2d(squeezeChannels, inputChannels, 1);
-  }
-
   /** The per-channel scale {@code [N, C, 1, 1]} for {@code input}. */
   public Tensor scale(Tensor input) {
     Tensor pooled = torch.adaptive_avg_pool2d(input, ONE_BY_ONE);

@@ -35,7 +35,9 @@ class InvertedResidualTest {
           List.of(StateDict.of(block).get("block.1.0.weight").sizes().vec().get()[0], 1L, 5L,
               5L));
     }
-    assertEquals(b.parameterCount(), StateDict.parameterCount(block));
+    // expand 1x1 16->64 + BN, depthwise 5x5 + BN, SE 64->16->64 with biases, project 64->24 + BN
+    assertEquals(16 * 64 + 2 * 64 + 64 * 25 + 2 * 64 + (64 * 16 + 16 + 16 * 64 + 64)
+        + 64 * 24 + 2 * 24, StateDict.parameterCount(block));
     assertFalse(block.usesResidual());
   }
 
@@ -64,7 +66,9 @@ class InvertedResidualTest {
       assertTrue(keys.contains("layers.7.running_mean"));
       assertEquals(3 * 6, keys.size());
     }
-    assertEquals(b.parameterCount(), StateDict.parameterCount(block));
+    // expand 1x1 16->48 + BN, depthwise 5x5 + BN, project 48->16 + BN
+    assertEquals(16 * 48 + 2 * 48 + 48 * 25 + 2 * 48 + 48 * 16 + 2 * 16,
+        StateDict.parameterCount(block));
     assertTrue(block.usesResidual());
   }
 

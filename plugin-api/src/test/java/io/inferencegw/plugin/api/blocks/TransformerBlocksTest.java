@@ -25,7 +25,7 @@ class TransformerBlocksTest {
       assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias"),
           List.copyOf(StateDict.of(mlp).keySet()));
       assertEquals(List.of(32L, 8L), shape(StateDict.of(mlp).get("0.weight")));
-      assertEquals(MLP.parameterCount(8, new int[] {32, 8}, true), StateDict.parameterCount(mlp));
+      assertEquals(8 * 32 + 32 + 32 * 8 + 8, StateDict.parameterCount(mlp)); // two biased Linear
     }
     assertEquals(5, mlp.size());
     MLP noBias = new MLP(2, new int[] {16, 4}, Activation.RELU, false, 0.0);
