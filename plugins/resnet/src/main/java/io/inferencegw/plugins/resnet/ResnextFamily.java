@@ -1,4 +1,4 @@
-package io.inferencegw.plugins.wide_resnet;
+package io.inferencegw.plugins.resnet;
 
 import static io.inferencegw.plugin.api.blocks.resnet.ResNet.Block.BOTTLENECK;
 
@@ -12,30 +12,32 @@ import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * Wide ResNet (Zagoruyko and Komodakis, 2016) as torchvision's {@code wide_resnet50_2} and
- * {@code wide_resnet101_2}: ResNet-50/101 whose bottleneck 3x3 convolutions are twice as wide
- * ({@code width_per_group = 64 * 2}); the outer 1x1 convolutions keep ResNet's channels. Built by
- * plugin-api's {@link ResNet}, shared with ResNet and ResNeXt.
+ * ResNeXt (Xie et al., 2016) as torchvision's {@code resnext50_32x4d}, {@code resnext101_32x8d}
+ * and {@code resnext101_64x4d}: ResNet-50/101 bottlenecks whose 3x3 convolution is split into
+ * {@code C} groups of width {@code d} at 64 planes (the {@code CxD} of the name). Built by
+ * plugin-api's {@link ResNet}, shared with ResNet and Wide ResNet.
  *
- * <p>Preprocessing as the default torchvision weights ({@code IMAGENET1K_V2}): resize the shorter
- * side to 232 bilinear, center crop 224, ImageNet mean and std.
+ * <p>Preprocessing as the default torchvision weights ({@code IMAGENET1K_V2}, and
+ * {@code IMAGENET1K_V1} for 101_64x4d, the same transform): resize the shorter side to 232
+ * bilinear, center crop 224, ImageNet mean and std.
  */
 @Extension
-public class WideResnetFamily implements ModelFamily {
+public class ResnextFamily implements ModelFamily {
 
-  public static final String NAME = "wide_resnet";
+  public static final String NAME = "resnext";
   public static final int SIZE = 224;
   public static final int NUM_CLASSES = 1000;
   public static final int RESIZE = 232;
 
-  /** One row per variant: depth via the blocks per stage, the width factor via the groups. */
+  /** One row per variant: depth via the blocks per stage, then cardinality and group width. */
   record Config(String name, ResNet.Config network) {}
 
   static final List<Config> CONFIGS = List.of(
-      new Config("wide_resnet50_2",
-          ResNet.Config.of(BOTTLENECK, 3, 4, 6, 3).withGroups(1, 64 * 2)),
-      new Config("wide_resnet101_2",
-          ResNet.Config.of(BOTTLENECK, 3, 4, 23, 3).withGroups(1, 64 * 2)));
+      new Config("resnext50_32x4d", ResNet.Config.of(BOTTLENECK, 3, 4, 6, 3).withGroups(32, 4)),
+      new Config("resnext101_32x8d",
+          ResNet.Config.of(BOTTLENECK, 3, 4, 23, 3).withGroups(32, 8)),
+      new Config("resnext101_64x4d",
+          ResNet.Config.of(BOTTLENECK, 3, 4, 23, 3).withGroups(64, 4)));
 
   private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
       .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
