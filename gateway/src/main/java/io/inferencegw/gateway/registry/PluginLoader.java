@@ -18,8 +18,9 @@ import org.pf4j.PluginWrapper;
 /**
  * Loads one plugin JAR into its own PF4J manager and checks it is usable: a readable JAR with a
  * PF4J manifest, a {@code Plugin-Requires} range that admits this gateway's plugin API, a start
- * that succeeds, and at least one model family. Anything else is a {@link PluginLoadException}
- * with the reason, and nothing of the plugin stays loaded.
+ * that succeeds, and at least one model family, each under a name of its own (a plugin may
+ * provide several). Anything else is a {@link PluginLoadException} with the reason, and nothing
+ * of the plugin stays loaded.
  */
 public final class PluginLoader {
 
@@ -55,7 +56,11 @@ public final class PluginLoader {
       Map<String, ModelFamily> families = new LinkedHashMap<>();
       List<ModelFamily> found = manager.getExtensions(ModelFamily.class, loadedId);
       for (ModelFamily f : found) {
-        families.put(f.name(), f);
+        // configs name a family, not a plugin: two families of one name would hide one of them
+        if (families.putIfAbsent(f.name(), f) != null) {
+          throw new PluginLoadException(jar.getFileName() + ": plugin " + id
+              + " provides family " + f.name() + " twice");
+        }
         f.variants(); // a family that cannot even list its variants is broken: fail now
       }
       if (families.isEmpty()) {

@@ -117,6 +117,19 @@ final class PluginJars {
   }
 
   /**
+   * Source of a class {@code className} holding two extensions both named lenet: the class of
+   * {@link #lenetFamilySource} twice, as static nested classes (one source file, one class).
+   */
+  static String lenetFamilyTwiceSource(String className) {
+    String single = lenetFamilySource("Lenet", "return null;");
+    int start = single.indexOf("@org.pf4j.Extension");
+    String family = single.substring(start);
+    return single.substring(0, start) + "public class " + className + " {\n"
+        + family.replace("public class Lenet", "public static class First")
+        + family.replace("public class Lenet", "public static class Second") + "}\n";
+  }
+
+  /**
    * Writes {@code jar} into the directory slowly, in chunks, as a slow copy would: the pauses
    * are the slow copy that the watcher must wait out, not a wait for some state.
    */
