@@ -3,6 +3,7 @@ package io.inferencegw.gateway.registry;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.PluginApi;
 import java.io.IOException;
+import java.net.URLConnection;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,14 @@ import org.pf4j.PluginWrapper;
  * of the plugin stays loaded.
  */
 public final class PluginLoader {
+
+  static {
+    // A JAR replaced under the same name (an upgrade) must be read anew. The JDK caches the
+    // files opened through jar: URLs by URL, and PF4J reads a plugin's extension index through
+    // one: with the cache, a new version loaded beside the old one of the same file name would
+    // see the old index, and the families it adds or removes would go unnoticed.
+    URLConnection.setDefaultUseCaches("jar", false);
+  }
 
   /** Blocking (opens the JAR, runs the plugin's start code); call it off the event loop. */
   public LoadedPlugin load(Path jar) throws PluginLoadException {

@@ -15,9 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The plugins in use, and the model families they provide.
  *
- * <p>One active plugin per plugin id; a family name is provided by one active plugin. Plugins
- * that could not be used are remembered by file, with the reason, for the management API. The
- * registry only keeps track; {@link HotReloader} decides what is loaded and when.
+ * <p>One active plugin per plugin id, each providing one or more families. Two active plugins
+ * may provide a family of the same name, as while a plugin is replaced by another that also
+ * provides it: the one activated first provides it (an upgrade keeps a plugin's place) until it
+ * is removed. Plugins that could not be used are remembered by file, with the reason, for the
+ * management API. The registry only keeps track; {@link HotReloader} decides what is loaded and
+ * when.
  */
 public final class PluginRegistry implements AutoCloseable {
 
@@ -66,6 +69,13 @@ public final class PluginRegistry implements AutoCloseable {
     LoadedPlugin previous = active.put(plugin.id(), plugin);
     metrics.pluginActivated(previous != null);
     LOG.info("plugin {} active, families {}", plugin, plugin.families().keySet());
+    for (String name : plugin.families().keySet()) {
+      LoadedPlugin provider = family(name).orElseThrow().plugin();
+      if (provider != plugin) {
+        LOG.warn("family {} of plugin {} is also provided by plugin {}, which keeps providing it"
+            + " while it is active", name, plugin, provider);
+      }
+    }
     return Optional.ofNullable(previous);
   }
 
@@ -96,6 +106,7 @@ public final class PluginRegistry implements AutoCloseable {
     failures.remove(jar.getFileName().toString());
   }
 
+  /** The family of this name, from the first activated plugin that provides it. */
   public synchronized Optional<LoadedFamily> family(String name) {
     for (LoadedPlugin p : active.values()) {
       ModelFamily f = p.families().get(name);
@@ -107,22 +118,25 @@ public final class PluginRegistry implements AutoCloseable {
   }
 
   public synchronized List<String> familyNames() {
-    List<String> names = new ArrayList<>();
-    active.values().forEach(p -> names.addAll(p.families().keySet()));
-    return names;
+    return provided().stream().map(ModelFamily::name).toList();
   }
 
   /** Every variant every active family can build. */
   public synchronized List<CatalogEntry> catalog() {
     List<CatalogEntry> out = new ArrayList<>();
-    for (LoadedPlugin p : active.values()) {
-      for (ModelFamily f : p.families().values()) {
-        for (VariantSpec v : f.variants()) {
-          out.add(new CatalogEntry(f.name(), v, f.inputNote(v.name())));
-        }
+    for (ModelFamily f : provided()) {
+      for (VariantSpec v : f.variants()) {
+        out.add(new CatalogEntry(f.name(), v, f.inputNote(v.name())));
       }
     }
     return out;
+  }
+
+  /** The families {@link #family} answers with: each name once, from the plugin providing it. */
+  private List<ModelFamily> provided() {
+    Map<String, ModelFamily> byName = new LinkedHashMap<>();
+    active.values().forEach(p -> p.families().forEach(byName::putIfAbsent));
+    return List.copyOf(byName.values());
   }
 
   /** Active plugins, then files that failed, with their reasons. */
