@@ -19,12 +19,14 @@ import org.slf4j.LoggerFactory;
  *   <li>A new plugin: its families join the catalog, and configured models waiting for them
  *       load.
  *   <li>A higher {@code Plugin-Version} of an active plugin: the new version loads beside the
- *       old one; every model served by the old one gets a new version built, loaded and warmed
- *       up from the new plugin; then routing switches, the old versions drain, and the old
- *       plugin is unloaded and its class loader closed. If any of that fails, the new plugin is
- *       thrown away and the old one keeps serving.
- *   <li>A removed JAR: its models drain and are unloaded (waiting for a plugin again), then the
- *       plugin is unloaded.
+ *       old one; every model served by the old one, of any of its families, gets a new version
+ *       built, loaded and warmed up from the new plugin; then routing switches, the old
+ *       versions drain, and the old plugin is unloaded and its class loader closed. If any of
+ *       that fails, the new plugin is thrown away and the old one keeps serving. Configured
+ *       models waiting for a family the new version adds then load.
+ *   <li>A removed JAR: a model of it whose family another active plugin also provides moves to
+ *       that one (a new version, then the switch); the others drain and are unloaded (waiting
+ *       for a plugin again). Then the plugin is unloaded.
  * </ul>
  *
  * <p>Changes are applied one at a time, in the order they were seen, in the model lifecycle
@@ -101,6 +103,11 @@ public final class HotReloader {
 
   private Future<Void> addNew(LoadedPlugin plugin) {
     plugins.activate(plugin);
+    return loadWaitingFor(plugin);
+  }
+
+  /** Loads the configured models waiting for one of the plugin's families. */
+  private Future<Void> loadWaitingFor(LoadedPlugin plugin) {
     List<Future<?>> loads = new ArrayList<>();
     for (ModelConfig waiting : models.pendingFor(plugin.families().keySet())) {
       loads.add(models.load(waiting));
@@ -138,7 +145,8 @@ public final class HotReloader {
             old.unload();
             return null;
           }))
-          .mapEmpty();
+          // a new version may provide families the old one did not
+          .transform(x -> loadWaitingFor(fresh));
     });
   }
 
@@ -153,7 +161,7 @@ public final class HotReloader {
     plugins.deactivate(plugin);
     List<Future<Void>> unloads = new ArrayList<>();
     for (ServedModel m : models.servedBy(plugin)) {
-      unloads.add(models.unloadToPending(m));
+      unloads.add(moveOrUnload(m));
     }
     return Future.join(unloads)
         .transform(x -> vertx.executeBlocking(() -> {
@@ -161,5 +169,23 @@ public final class HotReloader {
           return null;
         }))
         .mapEmpty();
+  }
+
+  /**
+   * A model of a plugin that is going away (already deactivated): to a new version built by
+   * another active plugin that provides its family, as when a plugin is replaced by one that
+   * also provides it; else, or if that version fails to load, unloaded to wait for a plugin.
+   */
+  private Future<Void> moveOrUnload(ServedModel model) {
+    Optional<PluginRegistry.LoadedFamily> other = plugins.family(model.config().family());
+    if (other.isEmpty()) {
+      return models.unloadToPending(model);
+    }
+    LOG.info("model {} moves to plugin {}", model.name(), other.get().plugin());
+    // activating the new version retires this one; only a failed prepare leaves it to unload
+    return models.prepare(model.config(), other.get())
+        .transform(prepared -> prepared.succeeded()
+            ? models.activate(prepared.result())
+            : models.unloadToPending(model));
   }
 }

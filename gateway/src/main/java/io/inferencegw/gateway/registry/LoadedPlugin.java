@@ -2,7 +2,9 @@ package io.inferencegw.gateway.registry;
 
 import io.inferencegw.plugin.api.ModelFamily;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginWrapper;
@@ -34,7 +36,9 @@ public final class LoadedPlugin {
     this.version = version;
     this.jar = jar;
     this.manager = manager;
-    this.families = Map.copyOf(families);
+    // sorted by name, as the catalog and the management API show them: PF4J hands a plugin's
+    // extensions over in no particular order
+    this.families = Collections.unmodifiableMap(new TreeMap<>(families));
     this.classLoader = classLoader;
   }
 
@@ -50,7 +54,10 @@ public final class LoadedPlugin {
     return jar;
   }
 
-  /** Families by name, cached once: PF4J makes new extension instances on every lookup. */
+  /**
+   * Families by name, one or more, cached once: PF4J makes new extension instances on every
+   * lookup.
+   */
   public Map<String, ModelFamily> families() {
     return families;
   }

@@ -3,6 +3,7 @@ package io.inferencegw.gateway.registry;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.PluginApi;
 import java.io.IOException;
+import java.net.URLConnection;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +19,19 @@ import org.pf4j.PluginWrapper;
 /**
  * Loads one plugin JAR into its own PF4J manager and checks it is usable: a readable JAR with a
  * PF4J manifest, a {@code Plugin-Requires} range that admits this gateway's plugin API, a start
- * that succeeds, and at least one model family. Anything else is a {@link PluginLoadException}
- * with the reason, and nothing of the plugin stays loaded.
+ * that succeeds, and at least one model family, each under a name of its own (a plugin may
+ * provide several). Anything else is a {@link PluginLoadException} with the reason, and nothing
+ * of the plugin stays loaded.
  */
 public final class PluginLoader {
+
+  static {
+    // A JAR replaced under the same name (an upgrade) must be read anew. The JDK caches the
+    // files opened through jar: URLs by URL, and PF4J reads a plugin's extension index through
+    // one: with the cache, a new version loaded beside the old one of the same file name would
+    // see the old index, and the families it adds or removes would go unnoticed.
+    URLConnection.setDefaultUseCaches("jar", false);
+  }
 
   /** Blocking (opens the JAR, runs the plugin's start code); call it off the event loop. */
   public LoadedPlugin load(Path jar) throws PluginLoadException {
@@ -55,7 +65,11 @@ public final class PluginLoader {
       Map<String, ModelFamily> families = new LinkedHashMap<>();
       List<ModelFamily> found = manager.getExtensions(ModelFamily.class, loadedId);
       for (ModelFamily f : found) {
-        families.put(f.name(), f);
+        // configs name a family, not a plugin: two families of one name would hide one of them
+        if (families.putIfAbsent(f.name(), f) != null) {
+          throw new PluginLoadException(jar.getFileName() + ": plugin " + id
+              + " provides family " + f.name() + " twice");
+        }
         f.variants(); // a family that cannot even list its variants is broken: fail now
       }
       if (families.isEmpty()) {

@@ -15,9 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The plugins in use, and the model families they provide.
  *
- * <p>One active plugin per plugin id; a family name is provided by one active plugin. Plugins
- * that could not be used are remembered by file, with the reason, for the management API. The
- * registry only keeps track; {@link HotReloader} decides what is loaded and when.
+ * <p>One active plugin per plugin id, each providing one or more families. Two active plugins
+ * may provide a family of the same name, as while a plugin is replaced by another that also
+ * provides it: the one activated first provides it (an upgrade keeps a plugin's place) until it
+ * is removed. Plugins that could not be used are remembered by file, with the reason, for the
+ * management API. The registry only keeps track; {@link HotReloader} decides what is loaded and
+ * when.
  */
 public final class PluginRegistry implements AutoCloseable {
 
@@ -69,6 +72,13 @@ public final class PluginRegistry implements AutoCloseable {
     LoadedPlugin previous = active.put(plugin.id(), plugin);
     metrics.pluginActivated(previous != null);
     LOG.info("plugin {} active, families {}", plugin, plugin.families().keySet());
+    for (String name : plugin.families().keySet()) {
+      LoadedPlugin provider = family(name).orElseThrow().plugin();
+      if (provider != plugin) {
+        LOG.warn("family {} of plugin {} is also provided by plugin {}, which keeps providing it"
+            + " while it is active", name, plugin, provider);
+      }
+    }
     return Optional.ofNullable(previous);
   }
 
@@ -99,6 +109,7 @@ public final class PluginRegistry implements AutoCloseable {
     failures.remove(jar.getFileName().toString());
   }
 
+  /** The family of this name, from the first activated plugin that provides it. */
   public synchronized Optional<LoadedFamily> family(String name) {
     for (LoadedPlugin p : active.values()) {
       ModelFamily f = p.families().get(name);
@@ -110,9 +121,7 @@ public final class PluginRegistry implements AutoCloseable {
   }
 
   public synchronized List<String> familyNames() {
-    List<String> names = new ArrayList<>();
-    active.values().forEach(p -> names.addAll(p.families().keySet()));
-    return names;
+    return provided().stream().map(f -> f.family().name()).toList();
   }
 
   /**
@@ -121,15 +130,22 @@ public final class PluginRegistry implements AutoCloseable {
    */
   public List<CatalogEntry> catalog() {
     List<CatalogEntry> out = new ArrayList<>();
-    for (LoadedPlugin p : activePlugins()) {
-      for (ModelFamily f : p.families().values()) {
-        for (VariantSpec v : f.variants()) {
-          out.add(new CatalogEntry(f.name(), v, f.inputNote(v.name()),
-              p.parameterCount(f.name(), v.name())));
-        }
+    for (LoadedFamily provided : provided()) {
+      ModelFamily f = provided.family();
+      for (VariantSpec v : f.variants()) {
+        out.add(new CatalogEntry(f.name(), v, f.inputNote(v.name()),
+            provided.plugin().parameterCount(f.name(), v.name())));
       }
     }
     return out;
+  }
+
+  /** The families {@link #family} answers with: each name once, from the plugin providing it. */
+  private synchronized List<LoadedFamily> provided() {
+    Map<String, LoadedFamily> byName = new LinkedHashMap<>();
+    active.values().forEach(p -> p.families().forEach(
+        (name, f) -> byName.putIfAbsent(name, new LoadedFamily(f, p))));
+    return List.copyOf(byName.values());
   }
 
   /** Active plugins, then files that failed, with their reasons. */

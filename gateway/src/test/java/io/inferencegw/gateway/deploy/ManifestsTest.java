@@ -21,6 +21,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.inferencegw.gateway.cli.GatewayMain;
 import io.inferencegw.gateway.config.GatewayConfig;
+import io.inferencegw.gateway.e2e.TestGateways;
+import io.inferencegw.gateway.registry.LoadedPlugin;
+import io.inferencegw.gateway.registry.PluginLoader;
 import io.inferencegw.plugin.api.testing.Prerequisites;
 import java.io.File;
 import java.math.BigDecimal;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -237,13 +241,9 @@ class ManifestsTest {
         "containers").containsAll(spec.keySet()), "ServingRuntime spec keys " + spec.keySet());
     assertEquals(List.of("v2", "grpc-v2"), spec.get("protocolVersions"));
     // Its formats are the model families of the bundled plugins.
-    Set<String> families;
-    try (Stream<Path> jars = Files.list(Path.of("target/plugins"))) {
-      families = jars.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("plugin-") && n.endsWith(".jar"))
-          .map(n -> n.substring("plugin-".length(), n.length() - ".jar".length()))
-          .collect(Collectors.toSet());
-    }
+    Set<String> families = bundledFamilies();
+    assertTrue(families.containsAll(Set.of("lenet", "resnet", "resnext", "wide_resnet")),
+        "the bundled plugins' families: " + families);
     List<?> formats = runtime.get("spec", "supportedModelFormats");
     Set<String> names = formats.stream().map(f -> Kustomize.map(f, "format").get("name")
         .toString()).collect(Collectors.toSet());
@@ -264,6 +264,23 @@ class ManifestsTest {
     assertTrue(names.contains(isvc.<String>get("spec", "predictor", "model", "modelFormat",
         "name")));
     assertEquals("v2", isvc.get("spec", "predictor", "model", "protocolVersion"));
+  }
+
+  /**
+   * The families the bundled plugin JARs provide, as the gateway loads them: a plugin may provide
+   * several (the resnet plugin provides resnet, resnext and wide_resnet), so the JAR names do not
+   * tell.
+   */
+  private static Set<String> bundledFamilies() throws Exception {
+    Set<String> families = new TreeSet<>();
+    try (Stream<Path> files = Files.list(TestGateways.PLUGINS)) {
+      for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).toList()) {
+        LoadedPlugin plugin = new PluginLoader().load(jar);
+        families.addAll(plugin.families().keySet());
+        plugin.unload();
+      }
+    }
+    return families;
   }
 
   @Test

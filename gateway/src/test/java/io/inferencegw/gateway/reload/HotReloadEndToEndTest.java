@@ -265,16 +265,21 @@ class HotReloadEndToEndTest {
         "ThrowingLenet", PluginJars.lenetFamilySource("ThrowingLenet",
             "throw new IllegalStateException(\"network construction failed on purpose\");")),
         plugins, "throws.jar");
+    PluginJars.deploy(PluginJars.compiled(work, work.resolve("twice.jar"), "lenet", "1.1.1",
+        "TwiceLenet", PluginJars.lenetFamilyTwiceSource("TwiceLenet")), plugins, "twice.jar");
 
     Await.until("every broken jar to be reported", () -> failureFor("corrupt.jar") != null
         && failureFor("nomanifest.jar") != null && failureFor("future.jar") != null
-        && failureFor("throws.jar") != null);
+        && failureFor("throws.jar") != null && failureFor("twice.jar") != null);
     assertTrue(failureFor("corrupt.jar").contains("not a valid JAR"), failureFor("corrupt.jar"));
     assertTrue(failureFor("nomanifest.jar").contains("no manifest"), failureFor("nomanifest.jar"));
     assertTrue(failureFor("future.jar").contains("requires plugin API >=9.0.0"),
         failureFor("future.jar"));
     assertTrue(failureFor("throws.jar").contains("network construction failed on purpose"),
         failureFor("throws.jar"));
+    // a plugin may provide several families, but not two of one name: one would be hidden
+    assertTrue(failureFor("twice.jar").contains("provides family lenet twice"),
+        failureFor("twice.jar"));
 
     PluginJars.deploy(PluginJars.compiled(work, work.resolve("misfit.jar"), "lenet", "1.2.0",
         "MisfitLenet", PluginJars.lenetFamilySource("MisfitLenet", """

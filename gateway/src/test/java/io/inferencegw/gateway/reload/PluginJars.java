@@ -29,6 +29,9 @@ final class PluginJars {
   /** The LeNet plugin the build produced. */
   static final Path LENET = Path.of("target/plugins/plugin-lenet.jar");
 
+  /** Where PF4J's annotation processor lists a JAR's extension classes. */
+  private static final String EXTENSION_INDEX = "META-INF/extensions.idx";
+
   private PluginJars() {}
 
   static Path withManifest(Path source, Path target, Map<String, String> attributes)
@@ -42,6 +45,37 @@ final class PluginJars {
 
   static Path deploy(Path jar, Path pluginsDir, String name) throws IOException {
     return PluginJarEditor.deploy(jar, pluginsDir, name);
+  }
+
+  /**
+   * A copy of {@code source} with manifest attributes replaced and only the named extension
+   * classes left in its extension index: a plugin providing fewer of its families.
+   */
+  static Path withExtensions(Path source, Path target, Map<String, String> attributes,
+      List<String> extensions) throws IOException {
+    try (JarFile in = new JarFile(source.toFile())) {
+      Manifest manifest = new Manifest(in.getManifest());
+      attributes.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest)) {
+        Enumeration<JarEntry> entries = in.entries();
+        while (entries.hasMoreElements()) {
+          JarEntry e = entries.nextElement();
+          if (e.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME)
+              || e.getName().equals(EXTENSION_INDEX)) {
+            continue;
+          }
+          out.putNextEntry(new JarEntry(e.getName()));
+          try (InputStream data = in.getInputStream(e)) {
+            data.transferTo(out);
+          }
+          out.closeEntry();
+        }
+        out.putNextEntry(new JarEntry(EXTENSION_INDEX));
+        out.write(String.join("\n", extensions).getBytes(StandardCharsets.UTF_8));
+        out.closeEntry();
+      }
+    }
+    return target;
   }
 
   /** A zip that is not a JAR: no manifest. */
@@ -114,6 +148,19 @@ final class PluginJars {
           }
         }
         """.formatted(className, buildBody);
+  }
+
+  /**
+   * Source of a class {@code className} holding two extensions both named lenet: the class of
+   * {@link #lenetFamilySource} twice, as static nested classes (one source file, one class).
+   */
+  static String lenetFamilyTwiceSource(String className) {
+    String single = lenetFamilySource("Lenet", "return null;");
+    int start = single.indexOf("@org.pf4j.Extension");
+    String family = single.substring(start);
+    return single.substring(0, start) + "public class " + className + " {\n"
+        + family.replace("public class Lenet", "public static class First")
+        + family.replace("public class Lenet", "public static class Second") + "}\n";
   }
 
   /**

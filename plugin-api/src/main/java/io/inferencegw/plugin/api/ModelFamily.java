@@ -5,11 +5,13 @@ import java.util.Optional;
 import org.pf4j.ExtensionPoint;
 
 /**
- * One architecture family (LeNet, ResNet, ...), implemented once per plugin.
+ * One architecture family (LeNet, ResNet, ...), a PF4J extension of the plugin that provides it.
+ * A plugin may provide several families, one extension each (the resnet plugin: resnet, resnext
+ * and wide_resnet), each with a name of its own: the name is what configs refer to.
  *
  * <p>A family is a catalog of variants plus a factory that builds any of them as a LibTorch
- * module. Implementations are stateless: the gateway caches one instance per plugin and calls
- * {@link #build} once per replica.
+ * module. Implementations are stateless: the gateway caches one instance per family of each
+ * loaded plugin and calls {@link #build} once per replica.
  */
 public interface ModelFamily extends ExtensionPoint {
 

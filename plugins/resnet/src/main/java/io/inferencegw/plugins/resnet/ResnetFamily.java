@@ -1,20 +1,19 @@
 package io.inferencegw.plugins.resnet;
 
-import static io.inferencegw.plugin.api.blocks.resnet.ResNet.Block.BASIC;
-import static io.inferencegw.plugin.api.blocks.resnet.ResNet.Block.BOTTLENECK;
+import static io.inferencegw.plugins.resnet.ResNet.Block.BASIC;
+import static io.inferencegw.plugins.resnet.ResNet.Block.BOTTLENECK;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
-import io.inferencegw.plugin.api.blocks.resnet.ResNet;
 import java.util.List;
 import org.pf4j.Extension;
 
 /**
  * ResNet (He et al., 2015) as torchvision's {@code resnet18 ... resnet152}; the network and its
- * blocks are plugin-api's {@link ResNet} (shared with Wide ResNet and ResNeXt).
+ * blocks are this plugin's {@link ResNet} (shared with Wide ResNet and ResNeXt).
  *
  * <p>Preprocessing follows each builder's default torchvision weights: ResNet-18 and -34
  * ({@code IMAGENET1K_V1}) resize the shorter side to 256, ResNet-50/101/152

@@ -1,4 +1,4 @@
-package io.inferencegw.plugins.wide_resnet;
+package io.inferencegw.plugins.resnet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,13 +9,7 @@ import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +18,6 @@ import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
 
 class WideResnetFamilyTest {
 
@@ -85,18 +78,6 @@ class WideResnetFamilyTest {
     assertTrue(e.getMessage().contains("wide_resnet101_2"), e.getMessage());
   }
 
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(WideResnetFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
-    }
-    assertTrue(indexed.contains(WideResnetFamily.class.getName()), indexed.toString());
-  }
 
   private static List<Long> shape(Tensor t) {
     return Arrays.stream(t.sizes().vec().get()).boxed().toList();

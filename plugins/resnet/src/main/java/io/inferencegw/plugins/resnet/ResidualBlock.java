@@ -1,4 +1,4 @@
-package io.inferencegw.plugin.api.blocks.resnet;
+package io.inferencegw.plugins.resnet;
 
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layer;

@@ -1,7 +1,7 @@
-package io.inferencegw.plugin.api.blocks.resnet;
+package io.inferencegw.plugins.resnet;
 
-import static io.inferencegw.plugin.api.blocks.resnet.ResNet.Block.BASIC;
-import static io.inferencegw.plugin.api.blocks.resnet.ResNet.Block.BOTTLENECK;
+import static io.inferencegw.plugins.resnet.ResNet.Block.BASIC;
+import static io.inferencegw.plugins.resnet.ResNet.Block.BOTTLENECK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.inferencegw.plugin.api.blocks.resnet;
+package io.inferencegw.plugins.resnet;
 
 import static io.inferencegw.plugin.api.blocks.Layers.FLATTEN;
 import static io.inferencegw.plugin.api.blocks.Layers.RELU;

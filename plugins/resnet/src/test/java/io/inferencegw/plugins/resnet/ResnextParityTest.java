@@ -1,4 +1,4 @@
-package io.inferencegw.plugins.resnext;
+package io.inferencegw.plugins.resnet;
 
 import io.inferencegw.plugin.api.parity.FamilyParityTest;
 

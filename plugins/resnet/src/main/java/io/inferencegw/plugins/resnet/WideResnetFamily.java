@@ -1,13 +1,12 @@
-package io.inferencegw.plugins.wide_resnet;
+package io.inferencegw.plugins.resnet;
 
-import static io.inferencegw.plugin.api.blocks.resnet.ResNet.Block.BOTTLENECK;
+import static io.inferencegw.plugins.resnet.ResNet.Block.BOTTLENECK;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
-import io.inferencegw.plugin.api.blocks.resnet.ResNet;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -15,7 +14,7 @@ import org.pf4j.Extension;
  * Wide ResNet (Zagoruyko and Komodakis, 2016) as torchvision's {@code wide_resnet50_2} and
  * {@code wide_resnet101_2}: ResNet-50/101 whose bottleneck 3x3 convolutions are twice as wide
  * ({@code width_per_group = 64 * 2}); the outer 1x1 convolutions keep ResNet's channels. Built by
- * plugin-api's {@link ResNet}, shared with ResNet and ResNeXt.
+ * this plugin's {@link ResNet}, shared with ResNet and ResNeXt.
  *
  * <p>Preprocessing as the default torchvision weights ({@code IMAGENET1K_V2}): resize the shorter
  * side to 232 bilinear, center crop 224, ImageNet mean and std.

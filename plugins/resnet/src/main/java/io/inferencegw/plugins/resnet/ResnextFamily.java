@@ -1,13 +1,12 @@
-package io.inferencegw.plugins.resnext;
+package io.inferencegw.plugins.resnet;
 
-import static io.inferencegw.plugin.api.blocks.resnet.ResNet.Block.BOTTLENECK;
+import static io.inferencegw.plugins.resnet.ResNet.Block.BOTTLENECK;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
-import io.inferencegw.plugin.api.blocks.resnet.ResNet;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -15,7 +14,7 @@ import org.pf4j.Extension;
  * ResNeXt (Xie et al., 2016) as torchvision's {@code resnext50_32x4d}, {@code resnext101_32x8d}
  * and {@code resnext101_64x4d}: ResNet-50/101 bottlenecks whose 3x3 convolution is split into
  * {@code C} groups of width {@code d} at 64 planes (the {@code CxD} of the name). Built by
- * plugin-api's {@link ResNet}, shared with ResNet and Wide ResNet.
+ * this plugin's {@link ResNet}, shared with ResNet and Wide ResNet.
  *
  * <p>Preprocessing as the default torchvision weights ({@code IMAGENET1K_V2}, and
  * {@code IMAGENET1K_V1} for 101_64x4d, the same transform): resize the shorter side to 232
