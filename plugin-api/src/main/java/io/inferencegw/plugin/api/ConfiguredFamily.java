@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * A family whose variants are the rows of one table, as torchvision's builders are: each row
- * names a variant and holds what building it takes. A family says how a row becomes a
- * {@link VariantSpec} and a network; the lookup by name, the catalog and the error for an
+ * names a variant and holds what building it takes, and its preprocessing where rows differ
+ * in it. A family says how a row becomes a network; the catalog (a variant takes what its
+ * preprocessing yields, see {@link VariantSpec#of}), the lookup by name and the error for an
  * unknown name are here, once.
  *
  * <pre>{@code
@@ -16,10 +17,9 @@ import java.util.Map;
  *   record Config(String name, String cfg, boolean batchNorm) implements Variant {}
  *
  *   public VggFamily() {
- *     super("vgg", List.of(new Config("vgg11", "A", false), ...));
+ *     super("vgg", 1000, PREPROCESS, List.of(new Config("vgg11", "A", false), ...));
  *   }
  *
- *   protected VariantSpec spec(Config c) { return VariantSpec.of(c.name(), 1000, PREPROCESS); }
  *   protected ClassifierModule build(Config c) { return new VGG(...); }
  * }
  * }</pre>
@@ -28,31 +28,64 @@ import java.util.Map;
  */
 public abstract class ConfiguredFamily<C extends ConfiguredFamily.Variant> implements ModelFamily {
 
-  /** One row of the table: the name of the variant it builds. */
+  /** One row of the table: the name of the variant it builds, and maybe its preprocessing. */
   public interface Variant {
     String name();
+
+    /**
+     * How an image becomes this variant's input, where the rows of a family differ in it; null
+     * (the default) takes the one the family gives for every row.
+     */
+    default PreprocessSpec preprocess() {
+      return null;
+    }
   }
 
   private final String name;
+  private final int numClasses;
+  private final PreprocessSpec preprocess;
   private final Map<String, C> configs = new LinkedHashMap<>();
-  /** Made on first use: {@link #spec} may read what a subclass's constructor sets. */
+  /** Made on first use, as a row's preprocessing may read what a subclass's constructor sets. */
   private volatile List<VariantSpec> variants;
 
   /**
+   * A family whose rows each give their own {@link Variant#preprocess preprocessing}.
+   *
    * @param name the family name configs refer to
+   * @param numClasses the logits every variant returns
    * @param configs one row per variant, in catalog order; names unique
    */
-  protected ConfiguredFamily(String name, List<C> configs) {
+  protected ConfiguredFamily(String name, int numClasses, List<C> configs) {
+    this(name, numClasses, null, configs);
+  }
+
+  /**
+   * @param name the family name configs refer to
+   * @param numClasses the logits every variant returns
+   * @param preprocess the preprocessing of every row that gives none of its own
+   * @param configs one row per variant, in catalog order; names unique
+   */
+  protected ConfiguredFamily(
+      String name, int numClasses, PreprocessSpec preprocess, List<C> configs) {
     this.name = name;
+    this.numClasses = numClasses;
+    this.preprocess = preprocess;
     for (C c : configs) {
       if (this.configs.put(c.name(), c) != null) {
         throw new IllegalArgumentException("family " + name + ": variant " + c.name() + " twice");
       }
+      if (c.preprocess() == null && preprocess == null) {
+        throw new IllegalArgumentException(
+            "family " + name + ": variant " + c.name() + " has no preprocessing");
+      }
     }
   }
 
-  /** The catalog entry of a row. */
-  protected abstract VariantSpec spec(C config);
+  /** The catalog entry of a row: it takes what its preprocessing yields. */
+  private VariantSpec spec(C config) {
+    return VariantSpec.of(config.name(), numClasses,
+        config.preprocess() != null ? config.preprocess() : preprocess);
+  }
 
   /** A fresh, randomly initialised network for the row (see {@link ModelFamily#build}). */
   protected abstract ClassifierModule build(C config);

@@ -44,12 +44,7 @@ final class DemoFamily extends ConfiguredFamily<DemoFamily.Config> {
       new Config("blocks_demo_missing_bias", 1e-5, false));
 
   DemoFamily(List<Config> configs) {
-    super("blocks-demo", configs);
-  }
-
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), 10, PreprocessSpec.imagenet(36, 32, Interpolation.BILINEAR));
+    super("blocks-demo", 10, PreprocessSpec.imagenet(36, 32, Interpolation.BILINEAR), configs);
   }
 
   @Override

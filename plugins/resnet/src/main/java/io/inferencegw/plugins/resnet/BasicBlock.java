@@ -1,7 +1,6 @@
 package io.inferencegw.plugins.resnet;
 
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.List;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
@@ -48,11 +47,5 @@ public final class BasicBlock extends ResidualBlock {
   @Override
   public BatchNorm2dImpl lastNorm() {
     return bn2;
-  }
-
-  /** Parameters of the block without its projection. */
-  public static long parameterCount(int inplanes, int planes) {
-    return ParameterCounts.conv2d(inplanes, planes, 3, 1, false) + ParameterCounts.batchNorm(planes)
-        + ParameterCounts.conv2d(planes, planes, 3, 1, false) + ParameterCounts.batchNorm(planes);
   }
 }

@@ -1,7 +1,6 @@
 package io.inferencegw.plugins.resnet;
 
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.List;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
@@ -50,14 +49,5 @@ public final class Bottleneck extends ResidualBlock {
   @Override
   public BatchNorm2dImpl lastNorm() {
     return bn3;
-  }
-
-  /** Parameters of the block without its projection. */
-  public static long parameterCount(int inplanes, int planes, int groups, int baseWidth) {
-    int width = width(planes, groups, baseWidth);
-    int out = planes * EXPANSION;
-    return ParameterCounts.conv2d(inplanes, width, 1, 1, false) + ParameterCounts.batchNorm(width)
-        + ParameterCounts.conv2d(width, width, 3, groups, false) + ParameterCounts.batchNorm(width)
-        + ParameterCounts.conv2d(width, out, 1, 1, false) + ParameterCounts.batchNorm(out);
   }
 }

@@ -8,7 +8,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,12 +52,6 @@ public final class ResNet extends ClassifierModule {
           ? new BasicBlock(inplanes, planes, stride, downsample, groups, baseWidth, dilation)
           : new Bottleneck(inplanes, planes, stride, downsample, groups, baseWidth, dilation);
     }
-
-    long parameterCount(int inplanes, int planes, int groups, int baseWidth) {
-      return this == BASIC
-          ? BasicBlock.parameterCount(inplanes, planes)
-          : Bottleneck.parameterCount(inplanes, planes, groups, baseWidth);
-    }
   }
 
   /**
@@ -92,25 +85,6 @@ public final class ResNet extends ClassifierModule {
       return new ResNet(this, numClasses, false, new boolean[3]);
     }
 
-    /** Exact number of parameters of the network built from this configuration. */
-    public long parameterCount(int numClasses) {
-      long count = ParameterCounts.conv2d(3, STEM, 7, 1, false) + ParameterCounts.batchNorm(STEM);
-      int inplanes = STEM;
-      for (int stage = 0; stage < 4; stage++) {
-        int planes = PLANES[stage];
-        int stride = stage == 0 ? 1 : 2;
-        int out = planes * block.expansion();
-        for (int i = 0; i < layers.get(stage); i++) {
-          count += block.parameterCount(inplanes, planes, groups, widthPerGroup);
-          if (i == 0 && (stride != 1 || inplanes != out)) {
-            count += ParameterCounts.conv2d(inplanes, out, 1, 1, false)
-                + ParameterCounts.batchNorm(out);
-          }
-          inplanes = out;
-        }
-      }
-      return count + ParameterCounts.linear(inplanes, numClasses);
-    }
   }
 
   static final int STEM = 64;

@@ -3,11 +3,6 @@ package io.inferencegw.plugins.resnet;
 import static io.inferencegw.plugins.resnet.ResNet.Block.BASIC;
 import static io.inferencegw.plugins.resnet.ResNet.Block.BOTTLENECK;
 
-import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
-import io.inferencegw.plugin.api.PreprocessSpec;
-import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -20,45 +15,16 @@ import org.pf4j.Extension;
  * ({@code IMAGENET1K_V2}) to 232; all bilinear, center crop 224, ImageNet mean and std.
  */
 @Extension
-public class ResnetFamily implements ModelFamily {
+public class ResnetFamily extends ResNetModuleFamily {
 
   public static final String NAME = "resnet";
-  public static final int SIZE = 224;
-  public static final int NUM_CLASSES = 1000;
 
-  /** One row per variant: torchvision's {@code _resnet(block, layers)} and its weights' resize. */
-  record Config(String name, ResNet.Config network, int resize) {}
-
-  static final List<Config> CONFIGS = List.of(
-      new Config("resnet18", ResNet.Config.of(BASIC, 2, 2, 2, 2), 256),
-      new Config("resnet34", ResNet.Config.of(BASIC, 3, 4, 6, 3), 256),
-      new Config("resnet50", ResNet.Config.of(BOTTLENECK, 3, 4, 6, 3), 232),
-      new Config("resnet101", ResNet.Config.of(BOTTLENECK, 3, 4, 23, 3), 232),
-      new Config("resnet152", ResNet.Config.of(BOTTLENECK, 3, 8, 36, 3), 232));
-
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
-          c.network().parameterCount(NUM_CLASSES),
-          PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR)))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
-  }
-
-  @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return config(spec.name()).network().build(spec.numClasses());
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  public ResnetFamily() {
+    super(NAME, List.of(
+        new ResNetVariant("resnet18", ResNet.Config.of(BASIC, 2, 2, 2, 2), 256),
+        new ResNetVariant("resnet34", ResNet.Config.of(BASIC, 3, 4, 6, 3), 256),
+        new ResNetVariant("resnet50", ResNet.Config.of(BOTTLENECK, 3, 4, 6, 3), 232),
+        new ResNetVariant("resnet101", ResNet.Config.of(BOTTLENECK, 3, 4, 23, 3), 232),
+        new ResNetVariant("resnet152", ResNet.Config.of(BOTTLENECK, 3, 8, 36, 3), 232)));
   }
 }

@@ -2,11 +2,6 @@ package io.inferencegw.plugins.resnet;
 
 import static io.inferencegw.plugins.resnet.ResNet.Block.BOTTLENECK;
 
-import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
-import io.inferencegw.plugin.api.PreprocessSpec;
-import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -20,45 +15,16 @@ import org.pf4j.Extension;
  * side to 232 bilinear, center crop 224, ImageNet mean and std.
  */
 @Extension
-public class WideResnetFamily implements ModelFamily {
+public class WideResnetFamily extends ResNetModuleFamily {
 
   public static final String NAME = "wide_resnet";
-  public static final int SIZE = 224;
-  public static final int NUM_CLASSES = 1000;
-  public static final int RESIZE = 232;
 
-  /** One row per variant: depth via the blocks per stage, the width factor via the groups. */
-  record Config(String name, ResNet.Config network) {}
-
-  static final List<Config> CONFIGS = List.of(
-      new Config("wide_resnet50_2",
-          ResNet.Config.of(BOTTLENECK, 3, 4, 6, 3).withGroups(1, 64 * 2)),
-      new Config("wide_resnet101_2",
-          ResNet.Config.of(BOTTLENECK, 3, 4, 23, 3).withGroups(1, 64 * 2)));
-
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
-          c.network().parameterCount(NUM_CLASSES),
-          PreprocessSpec.imagenet(RESIZE, SIZE, Interpolation.BILINEAR)))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
-  }
-
-  @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return config(spec.name()).network().build(spec.numClasses());
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  public WideResnetFamily() {
+    super(NAME, List.of(
+        // the width factor 2 doubles the bottleneck's inner width: one group of 2 x 64
+        new ResNetVariant("wide_resnet50_2",
+            ResNet.Config.of(BOTTLENECK, 3, 4, 6, 3).withGroups(1, 64 * 2), 232),
+        new ResNetVariant("wide_resnet101_2",
+            ResNet.Config.of(BOTTLENECK, 3, 4, 23, 3).withGroups(1, 64 * 2), 232)));
   }
 }

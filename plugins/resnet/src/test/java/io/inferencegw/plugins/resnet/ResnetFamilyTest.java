@@ -1,40 +1,47 @@
 package io.inferencegw.plugins.resnet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
-class ResnetFamilyTest {
+class ResnetFamilyTest extends FamilyContractTest {
 
-  private final ResnetFamily family = new ResnetFamily();
+  ResnetFamilyTest() {
+    super(new ResnetFamily(), "resnet18");
+  }
+
+  // ResNet*_Weights.DEFAULT.meta["num_params"] in torchvision 0.14
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
+    return ordered(
+        "resnet18", 11_689_512L,
+        "resnet34", 21_797_672L,
+        "resnet50", 25_557_032L,
+        "resnet101", 44_549_160L,
+        "resnet152", 60_192_808L);
+  }
+
+  // the adaptive pool takes any size the five strides leave at least 1x1
+  @Override
+  protected long[] forwardInputShape() {
+    return new long[] {3, 64, 80};
+  }
 
   @Test
-  void catalogHasTorchvisionsVariantsParameterCountsAndTransforms() {
-    // ResNet*_Weights.DEFAULT.meta["num_params"] in torchvision 0.14
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("resnet18", 11_689_512L);
-    expected.put("resnet34", 21_797_672L);
-    expected.put("resnet50", 25_557_032L);
-    expected.put("resnet101", 44_549_160L);
-    expected.put("resnet152", 60_192_808L);
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
+  void preprocessingIsThatOfTheDefaultWeights() {
     // The transforms of ResNet*_Weights.DEFAULT in torchvision 0.14: IMAGENET1K_V1 for 18 and
     // 34, IMAGENET1K_V2 for the others; all bilinear, crop 224, ImageNet mean and std.
     Map<String, PreprocessSpec> transforms = new LinkedHashMap<>();
@@ -44,17 +51,16 @@ class ResnetFamilyTest {
     transforms.put("resnet101", PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR));
     transforms.put("resnet152", PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR));
     Map<String, PreprocessSpec> preprocess = new LinkedHashMap<>();
-    family.variants().forEach(v -> preprocess.put(v.name(), v.preprocess()));
+    family().variants().forEach(v -> preprocess.put(v.name(), v.preprocess()));
     assertEquals(transforms, preprocess);
-    for (VariantSpec v : family.variants()) {
-      assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
+    for (VariantSpec v : family().variants()) {
       assertEquals(1000, v.numClasses(), v.name());
     }
   }
 
   @Test
   void depthInTheNameCountsTheWeightLayers() {
-    for (ResnetFamily.Config c : ResnetFamily.CONFIGS) {
+    for (ResNetVariant c : new ResnetFamily().configs()) {
       int perBlock = c.network().block().expansion() == 1 ? 2 : 3;
       int blocks = c.network().layers().stream().mapToInt(Integer::intValue).sum();
       assertEquals(Integer.parseInt(c.name().replace("resnet", "")), blocks * perBlock + 2,
@@ -65,7 +71,7 @@ class ResnetFamilyTest {
   @Test
   void freshNetworksAreInitialisedLikeTorchvision() {
     torch.manual_seed(3);
-    try (ClassifierModule model = family.build("resnet50");
+    try (ClassifierModule model = family().build("resnet50");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       // layer3.0.conv2: 3x3, 256 -> 256: kaiming_normal_(fan_out) = N(0, 2 / (256 * 9))
@@ -77,30 +83,7 @@ class ResnetFamilyTest {
     }
   }
 
-  @Test
-  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
-    try (ClassifierModule model = family.build("resnet18");
-        PointerScope scope = new PointerScope();
-        InferenceMode guard = new InferenceMode()) {
-      model.eval();
-      // the adaptive pool takes any size the five strides leave at least 1x1
-      Tensor x = torch.randn(2, 3, 64, 80);
-      Tensor logits = model.forward(x);
-      assertEquals(List.of(2L, 1000L), shape(logits));
-      assertTrue(torch.isfinite(logits).all().item_bool());
-      assertTrue(torch.equal(logits, model.forward(x)));
-    }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("resnet200"));
-    assertTrue(e.getMessage().contains("resnet152"), e.getMessage());
-  }
-
-
-  private static List<Long> shape(Tensor t) {
+  static List<Long> shape(Tensor t) {
     return Arrays.stream(t.sizes().vec().get()).boxed().toList();
   }
 }

@@ -1,39 +1,44 @@
 package io.inferencegw.plugins.resnet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
-class WideResnetFamilyTest {
+class WideResnetFamilyTest extends FamilyContractTest {
 
-  private final WideResnetFamily family = new WideResnetFamily();
+  WideResnetFamilyTest() {
+    super(new WideResnetFamily(), "wide_resnet50_2");
+  }
+
+  // Wide_ResNet*_Weights.DEFAULT.meta["num_params"] in torchvision 0.14
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
+    return ordered(
+        "wide_resnet50_2", 68_883_240L,
+        "wide_resnet101_2", 126_886_696L);
+  }
+
+  @Override
+  protected long[] forwardInputShape() {
+    return new long[] {3, 64, 64};
+  }
 
   @Test
-  void catalogHasTorchvisionsVariantsParameterCountsAndTransforms() {
-    // Wide_ResNet*_Weights.DEFAULT.meta["num_params"] in torchvision 0.14
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("wide_resnet50_2", 68_883_240L);
-    expected.put("wide_resnet101_2", 126_886_696L);
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
-    for (VariantSpec v : family.variants()) {
-      assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
+  void preprocessingIsThatOfTheDefaultWeights() {
+    for (VariantSpec v : family().variants()) {
       assertEquals(1000, v.numClasses(), v.name());
       assertEquals(PreprocessSpec.imagenet(232, 224, Interpolation.BILINEAR), v.preprocess(),
           v.name());
@@ -43,7 +48,7 @@ class WideResnetFamilyTest {
   @Test
   void onlyTheInnerConvolutionsAreTwiceAsWideAsResNets() {
     torch.manual_seed(4);
-    try (ClassifierModule model = family.build("wide_resnet50_2");
+    try (ClassifierModule model = family().build("wide_resnet50_2");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       // resnet50: layer1.0.conv2 64->64, conv3 64->256; here the inner width doubles
@@ -57,29 +62,7 @@ class WideResnetFamilyTest {
     }
   }
 
-  @Test
-  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
-    try (ClassifierModule model = family.build("wide_resnet50_2");
-        PointerScope scope = new PointerScope();
-        InferenceMode guard = new InferenceMode()) {
-      model.eval();
-      Tensor x = torch.randn(2, 3, 64, 64);
-      Tensor logits = model.forward(x);
-      assertEquals(List.of(2L, 1000L), shape(logits));
-      assertTrue(torch.isfinite(logits).all().item_bool());
-      assertTrue(torch.equal(logits, model.forward(x)));
-    }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("wide_resnet50_4"));
-    assertTrue(e.getMessage().contains("wide_resnet101_2"), e.getMessage());
-  }
-
-
   private static List<Long> shape(Tensor t) {
-    return Arrays.stream(t.sizes().vec().get()).boxed().toList();
+    return ResnetFamilyTest.shape(t);
   }
 }
