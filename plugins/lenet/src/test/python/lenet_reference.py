@@ -20,7 +20,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# Same table as LenetFamily.CONFIGS: variant -> (activation, pooling)
+# Same table as LenetFamily's rows: variant -> (activation, pooling)
 CONFIGS = {
     "lenet5": (torch.sigmoid, F.avg_pool2d),
     "lenet5-relu": (F.relu, F.max_pool2d),

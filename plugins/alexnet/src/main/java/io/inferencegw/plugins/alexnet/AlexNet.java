@@ -10,7 +10,6 @@ import static io.inferencegw.plugin.api.blocks.Layers.maxPool2d;
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import org.bytedeco.pytorch.Tensor;
 
@@ -56,18 +55,6 @@ public final class AlexNet extends ClassifierModule {
         .add(dropout(dropout))
         .add(linear(HIDDEN, HIDDEN)).add(RELU)
         .add(linear(HIDDEN, numClasses)));
-  }
-
-  /** Exact number of parameters, from the layer sizes above. */
-  public static long parameterCount(int numClasses) {
-    return ParameterCounts.conv2d(3, 64, 11)
-        + ParameterCounts.conv2d(64, 192, 5)
-        + ParameterCounts.conv2d(192, 384, 3)
-        + ParameterCounts.conv2d(384, 256, 3)
-        + ParameterCounts.conv2d(256, FEATURES, 3)
-        + ParameterCounts.linear(FEATURES * POOLED * POOLED, HIDDEN)
-        + ParameterCounts.linear(HIDDEN, HIDDEN)
-        + ParameterCounts.linear(HIDDEN, numClasses);
   }
 
   @Override

@@ -40,14 +40,6 @@ final class DenseBlock extends Module implements Layer {
     return inputFeatures + layers.size() * growthRate;
   }
 
-  static long parameterCount(int numLayers, int numInputFeatures, int bnSize, int growthRate) {
-    long count = 0;
-    for (int i = 0; i < numLayers; i++) {
-      count += DenseLayer.parameterCount(numInputFeatures + i * growthRate, growthRate, bnSize);
-    }
-    return count;
-  }
-
   @Override
   public Tensor forward(Tensor input) {
     Tensor out = input.new_empty(input.size(0), outputFeatures(), input.size(2), input.size(3));

@@ -2,7 +2,6 @@ package io.inferencegw.plugins.densenet;
 
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import java.util.List;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.Conv2dImpl;
@@ -34,13 +33,6 @@ final class DenseLayer extends Module implements Layer {
     this.layers = List.of(norm1::forward, Layers.RELU, conv1::forward,
         norm2::forward, Layers.RELU, conv2::forward);
     this.dropRate = dropRate;
-  }
-
-  static long parameterCount(int numInputFeatures, int growthRate, int bnSize) {
-    return ParameterCounts.batchNorm(numInputFeatures)
-        + ParameterCounts.conv2d(numInputFeatures, (long) bnSize * growthRate, 1, 1, false)
-        + ParameterCounts.batchNorm((long) bnSize * growthRate)
-        + ParameterCounts.conv2d((long) bnSize * growthRate, growthRate, 3, 1, false);
   }
 
   /** The {@code growth_rate} new feature maps computed from {@code features}. */

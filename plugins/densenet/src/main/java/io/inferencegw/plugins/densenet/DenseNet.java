@@ -8,7 +8,6 @@ import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.NamedSequential;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Conv2dImpl;
@@ -57,24 +56,6 @@ public final class DenseNet extends ClassifierModule {
 
     public Config(int growthRate, int numInitFeatures, Integer... blockConfig) {
       this(growthRate, List.of(blockConfig), numInitFeatures, 4);
-    }
-
-    /** Exact number of parameters with a classifier to {@code numClasses}. */
-    public long parameterCount(int numClasses) {
-      long count = ParameterCounts.conv2d(3, numInitFeatures, 7, 1, false)
-          + ParameterCounts.batchNorm(numInitFeatures);
-      int features = numInitFeatures;
-      for (int i = 0; i < blockConfig.size(); i++) {
-        count += DenseBlock.parameterCount(blockConfig.get(i), features, bnSize, growthRate);
-        features += blockConfig.get(i) * growthRate;
-        if (i != blockConfig.size() - 1) {
-          count += ParameterCounts.batchNorm(features)
-              + ParameterCounts.conv2d(features, features / 2, 1, 1, false);
-          features /= 2;
-        }
-      }
-      return count + ParameterCounts.batchNorm(features)
-          + ParameterCounts.linear(features, numClasses);
     }
   }
 

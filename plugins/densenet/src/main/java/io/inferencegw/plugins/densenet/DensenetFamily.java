@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.densenet;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -24,47 +24,33 @@ import org.pf4j.Extension;
  * torchvision model to safetensors (or apply the same rename) to load them strictly here.
  */
 @Extension
-public class DensenetFamily implements ModelFamily {
+public class DensenetFamily extends ConfiguredFamily<DensenetFamily.Config> {
 
   public static final String NAME = "densenet";
-  public static final int SIZE = 224;
-  public static final int NUM_CLASSES = 1000;
-  public static final double DROP_RATE = 0;
+  private static final int NUM_CLASSES = 1000;
+  private static final double DROP_RATE = 0;
   public static final PreprocessSpec PREPROCESS =
-      PreprocessSpec.imagenet(256, SIZE, Interpolation.BILINEAR);
+      PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR);
 
   /** One row per variant, as torchvision's {@code _densenet(growth_rate, block_config, init)}. */
-  record Variant(String name, DenseNet.Config network) {}
+  record Config(String name, DenseNet.Config network) implements Variant {}
 
-  static final List<Variant> CONFIGS = List.of(
-      new Variant("densenet121", new DenseNet.Config(32, 64, 6, 12, 24, 16)),
-      new Variant("densenet161", new DenseNet.Config(48, 96, 6, 12, 36, 24)),
-      new Variant("densenet169", new DenseNet.Config(32, 64, 6, 12, 32, 32)),
-      new Variant("densenet201", new DenseNet.Config(32, 64, 6, 12, 48, 32)),
-      new Variant("densenet264", new DenseNet.Config(32, 64, 6, 12, 64, 48)));
-
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
-          c.network().parameterCount(NUM_CLASSES), PREPROCESS))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public DensenetFamily() {
+    super(NAME, List.of(
+        new Config("densenet121", new DenseNet.Config(32, 64, 6, 12, 24, 16)),
+        new Config("densenet161", new DenseNet.Config(48, 96, 6, 12, 36, 24)),
+        new Config("densenet169", new DenseNet.Config(32, 64, 6, 12, 32, 32)),
+        new Config("densenet201", new DenseNet.Config(32, 64, 6, 12, 48, 32)),
+        new Config("densenet264", new DenseNet.Config(32, 64, 6, 12, 64, 48))));
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return new DenseNet(config(spec.name()).network(), DROP_RATE, spec.numClasses());
-  }
-
-  static Variant config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule build(Config c) {
+    return new DenseNet(c.network(), DROP_RATE, NUM_CLASSES);
   }
 }

@@ -1,21 +1,15 @@
 package io.inferencegw.plugins.densenet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.blocks.Init;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -24,26 +18,34 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
 
-class DensenetFamilyTest {
+class DensenetFamilyTest extends FamilyContractTest {
 
-  private final DensenetFamily family = new DensenetFamily();
+  DensenetFamilyTest() {
+    super(new DensenetFamily(), "densenet121");
+  }
+
+  // DenseNet*_Weights.IMAGENET1K_V1.meta["num_params"] in torchvision 0.14; densenet264:
+  // sum(p.numel()) of torchvision's DenseNet(32, (6, 12, 64, 48), 64)
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
+    return ordered(
+        "densenet121", 7_978_856L,
+        "densenet161", 28_681_000L,
+        "densenet169", 14_149_480L,
+        "densenet201", 20_013_928L,
+        "densenet264", 33_337_704L);
+  }
+
+  // the adaptive pool takes any size; a small, non-square one is quicker and checks both axes
+  @Override
+  protected long[] forwardInputShape() {
+    return new long[] {3, 64, 96};
+  }
 
   @Test
-  void catalogHasTorchvisionsVariantsParameterCountsAndTransforms() {
-    // DenseNet*_Weights.IMAGENET1K_V1.meta["num_params"] in torchvision 0.14; densenet264:
-    // sum(p.numel()) of torchvision's DenseNet(32, (6, 12, 64, 48), 64)
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("densenet121", 7_978_856L);
-    expected.put("densenet161", 28_681_000L);
-    expected.put("densenet169", 14_149_480L);
-    expected.put("densenet201", 20_013_928L);
-    expected.put("densenet264", 33_337_704L);
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
-    for (VariantSpec v : family.variants()) {
+  void everyVariantHasTorchvisionsInputAndTransforms() {
+    for (VariantSpec v : family().variants()) {
       assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
       assertEquals(1000, v.numClasses(), v.name());
       assertEquals(DensenetFamily.PREPROCESS, v.preprocess(), v.name());
@@ -55,7 +57,7 @@ class DensenetFamilyTest {
   void depthInTheNameCountsTheWeightLayers() {
     // two convolutions per dense layer, one per transition, the stem and the classifier;
     // the paper's "264" (blocks 6-12-64-48) has 265 by this count, an off-by-one of its name
-    for (DensenetFamily.Variant v : DensenetFamily.CONFIGS) {
+    for (DensenetFamily.Config v : new DensenetFamily().configs()) {
       int layers = v.network().blockConfig().stream().mapToInt(Integer::intValue).sum();
       int named = Integer.parseInt(v.name().replace("densenet", ""));
       assertEquals(named == 264 ? 265 : named, 2 * layers + 3 + 2, v.name());
@@ -64,7 +66,7 @@ class DensenetFamilyTest {
 
   @Test
   void keysAreTorchvisionsNamedChildren() {
-    try (ClassifierModule model = family.build("densenet121");
+    try (ClassifierModule model = family().build("densenet121");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       List<String> keys = List.copyOf(sd.keySet());
@@ -118,40 +120,6 @@ class DensenetFamilyTest {
       double diff = expected.sub(actual).abs().max().item_double();
       assertTrue(diff < 1e-5, "max |diff| " + diff);
     }
-  }
-
-  @Test
-  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
-    try (ClassifierModule model = family.build("densenet121");
-        PointerScope scope = new PointerScope();
-        InferenceMode guard = new InferenceMode()) {
-      model.eval();
-      Tensor x = torch.randn(2, 3, 64, 96);
-      Tensor logits = model.forward(x);
-      assertEquals(List.of(2L, 1000L), shape(logits));
-      assertTrue(torch.isfinite(logits).all().item_bool());
-      assertTrue(torch.equal(logits, model.forward(x)));
-    }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("densenet100"));
-    assertTrue(e.getMessage().contains("densenet264"), e.getMessage());
-  }
-
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(DensenetFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
-    }
-    assertTrue(indexed.contains(DensenetFamily.class.getName()), indexed.toString());
   }
 
   /** The block's {@code denselayer<i>}, looked up through the module tree. */

@@ -2,7 +2,6 @@ package io.inferencegw.plugins.dpn;
 
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import java.util.List;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.Conv2dImpl;
@@ -33,10 +32,6 @@ final class BnActConv2d extends Module implements Layer {
   static Conv2dImpl conv2d(int in, int out, int kernel, int stride, int groups) {
     int padding = ((stride - 1) + (kernel - 1)) / 2;
     return Layers.conv2d(in, out, kernel, stride, padding, 1, groups, false);
-  }
-
-  static long parameterCount(int in, int out, int kernel, int groups) {
-    return ParameterCounts.batchNorm(in) + ParameterCounts.conv2d(in, out, kernel, groups, false);
   }
 
   @Override

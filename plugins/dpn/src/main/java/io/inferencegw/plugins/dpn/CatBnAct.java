@@ -2,7 +2,6 @@ package io.inferencegw.plugins.dpn;
 
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -25,10 +24,6 @@ final class CatBnAct extends Module implements Layer {
 
   BatchNorm2dImpl bn() {
     return bn;
-  }
-
-  static long parameterCount(int channels) {
-    return ParameterCounts.batchNorm(channels);
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.NamedSequential;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Conv2dImpl;
@@ -71,24 +70,6 @@ public final class DPN extends ClassifierModule {
     /** Channels of {@code cat(residual, dense)} after the stage's last block. */
     int stageChannels(int stage) {
       return bw(stage) + (kSec.get(stage) + 2) * incSec.get(stage);
-    }
-
-    /** Exact number of parameters with a classifier to {@code numClasses}. */
-    public long parameterCount(int numClasses) {
-      long count = ParameterCounts.conv2d(3, numInitFeatures, small ? 3 : 7, 1, false)
-          + ParameterCounts.batchNorm(numInitFeatures);
-      int inChs = numInitFeatures;
-      for (int s = 0; s < 4; s++) {
-        int inc = incSec.get(s);
-        for (int i = 0; i < kSec.get(s); i++) {
-          DualPathBlock.Type type = i > 0 ? DualPathBlock.Type.NORMAL
-              : s == 0 ? DualPathBlock.Type.PROJ : DualPathBlock.Type.DOWN;
-          count += DualPathBlock.parameterCount(inChs, r(s), r(s), bw(s), inc, groups, type, b);
-          inChs = i == 0 ? bw(s) + 3 * inc : inChs + inc;
-        }
-      }
-      return count + CatBnAct.parameterCount(inChs)
-          + ParameterCounts.conv2d(inChs, numClasses, 1, 1, true);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.dpn;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
@@ -23,65 +23,53 @@ import org.pf4j.Extension;
  * </ul>
  */
 @Extension
-public class DpnFamily implements ModelFamily {
+public class DpnFamily extends ConfiguredFamily<DpnFamily.Config> {
 
   public static final String NAME = "dpn";
-  public static final int SIZE = 224;
-  public static final int NUM_CLASSES = 1000;
+  private static final int SIZE = 224;
+  private static final int NUM_CLASSES = 1000;
 
   /** timm's {@code IMAGENET_DPN_MEAN} and {@code IMAGENET_DPN_STD}. */
-  public static final float[] DPN_MEAN = {124 / 255f, 117 / 255f, 104 / 255f};
+  private static final float[] DPN_MEAN = {124 / 255f, 117 / 255f, 104 / 255f};
 
-  public static final float[] DPN_STD = {
+  private static final float[] DPN_STD = {
       (float) (1 / (0.0167 * 255)), (float) (1 / (0.0167 * 255)), (float) (1 / (0.0167 * 255))};
 
   /** timm's {@code mx_in1k} configuration: crop_pct 0.875, bicubic, DPN statistics. */
-  public static final PreprocessSpec MXNET_PREPROCESS = new PreprocessSpec(
+  private static final PreprocessSpec MXNET_PREPROCESS = new PreprocessSpec(
       ColorMode.RGB, 256, SIZE, SIZE, Interpolation.BICUBIC, DPN_MEAN, DPN_STD);
 
   /** timm's {@code dpn68b.ra_in1k} configuration: crop_pct 0.95, bicubic, ImageNet statistics. */
-  public static final PreprocessSpec RA_PREPROCESS =
+  private static final PreprocessSpec RA_PREPROCESS =
       PreprocessSpec.imagenet(235, SIZE, Interpolation.BICUBIC);
 
   /** One row per variant, as timm's {@code @register_model} functions. */
-  record Variant(String name, DPN.Config network, PreprocessSpec preprocess) {}
+  record Config(String name, DPN.Config network, PreprocessSpec preprocess)
+      implements Variant {}
 
-  static final List<Variant> CONFIGS = List.of(
-      new Variant("dpn68", new DPN.Config(true, 10, 128, 32, false,
-          List.of(3, 4, 12, 3), List.of(16, 32, 32, 64)), MXNET_PREPROCESS),
-      new Variant("dpn68b", new DPN.Config(true, 10, 128, 32, true,
-          List.of(3, 4, 12, 3), List.of(16, 32, 32, 64)), RA_PREPROCESS),
-      new Variant("dpn92", new DPN.Config(false, 64, 96, 32, false,
-          List.of(3, 4, 20, 3), List.of(16, 32, 24, 128)), MXNET_PREPROCESS),
-      new Variant("dpn98", new DPN.Config(false, 96, 160, 40, false,
-          List.of(3, 6, 20, 3), List.of(16, 32, 32, 128)), MXNET_PREPROCESS),
-      new Variant("dpn107", new DPN.Config(false, 128, 200, 50, false,
-          List.of(4, 8, 20, 3), List.of(20, 64, 64, 128)), MXNET_PREPROCESS),
-      new Variant("dpn131", new DPN.Config(false, 128, 160, 40, false,
-          List.of(4, 8, 28, 3), List.of(16, 32, 32, 128)), MXNET_PREPROCESS));
-
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
-          c.network().parameterCount(NUM_CLASSES), c.preprocess()))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public DpnFamily() {
+    super(NAME, List.of(
+        new Config("dpn68", new DPN.Config(true, 10, 128, 32, false,
+            List.of(3, 4, 12, 3), List.of(16, 32, 32, 64)), MXNET_PREPROCESS),
+        new Config("dpn68b", new DPN.Config(true, 10, 128, 32, true,
+            List.of(3, 4, 12, 3), List.of(16, 32, 32, 64)), RA_PREPROCESS),
+        new Config("dpn92", new DPN.Config(false, 64, 96, 32, false,
+            List.of(3, 4, 20, 3), List.of(16, 32, 24, 128)), MXNET_PREPROCESS),
+        new Config("dpn98", new DPN.Config(false, 96, 160, 40, false,
+            List.of(3, 6, 20, 3), List.of(16, 32, 32, 128)), MXNET_PREPROCESS),
+        new Config("dpn107", new DPN.Config(false, 128, 200, 50, false,
+            List.of(4, 8, 20, 3), List.of(20, 64, 64, 128)), MXNET_PREPROCESS),
+        new Config("dpn131", new DPN.Config(false, 128, 160, 40, false,
+            List.of(4, 8, 28, 3), List.of(16, 32, 32, 128)), MXNET_PREPROCESS)));
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return new DPN(config(spec.name()).network(), spec.numClasses());
-  }
-
-  static Variant config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule build(Config c) {
+    return new DPN(c.network(), NUM_CLASSES);
   }
 }

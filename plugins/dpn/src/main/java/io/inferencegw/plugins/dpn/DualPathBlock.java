@@ -2,7 +2,6 @@ package io.inferencegw.plugins.dpn;
 
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
@@ -98,19 +97,6 @@ final class DualPathBlock extends Module implements Layer {
       c2 = null;
     }
     bottleneck = List.copyOf(layers);
-  }
-
-  static long parameterCount(int inChs, int num1x1a, int num3x3b, int num1x1c, int inc,
-      int groups, Type type, boolean b) {
-    long count = type == Type.NORMAL ? 0
-        : BnActConv2d.parameterCount(inChs, num1x1c + 2 * inc, 1, 1);
-    count += BnActConv2d.parameterCount(inChs, num1x1a, 1, 1)
-        + BnActConv2d.parameterCount(num1x1a, num3x3b, 3, groups);
-    return count + (b
-        ? ParameterCounts.batchNorm(num3x3b)
-            + ParameterCounts.conv2d(num3x3b, num1x1c, 1, 1, false)
-            + ParameterCounts.conv2d(num3x3b, inc, 1, 1, false)
-        : BnActConv2d.parameterCount(num3x3b, num1x1c + inc, 1, 1));
   }
 
   /** Channels of the block's input. */

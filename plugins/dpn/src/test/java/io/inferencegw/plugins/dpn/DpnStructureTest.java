@@ -36,9 +36,10 @@ class DpnStructureTest {
   Stream<DynamicTest> stateDictAndParameterCountMatchTimm() {
     return family.variants().stream().map(v -> dynamicTest(v.name(), () -> {
       ReferenceStructure timm = ReferenceStructure.read(timmStructure(v.name()));
-      assertEquals(timm.parameters(), v.parameters(), v.name() + ": catalog vs timm");
+      assertEquals(timm.parameters(), family.parameterCount(v.name()),
+          v.name() + ": catalog vs timm");
       try (ClassifierModule model = family.build(v.name())) {
-        assertEquals(v.parameters(), StateDict.parameterCount(model), v.name());
+        assertEquals(timm.parameters(), StateDict.parameterCount(model), v.name());
         ParityHarness.assertSameStructure(v.name(), model, timm);
       }
     }));

@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.googlenet;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -21,53 +21,53 @@ import org.pf4j.Extension;
  * the usual ImageNet-normalised tensor.
  */
 @Extension
-public class GooglenetFamily implements ModelFamily {
+public class GooglenetFamily extends ConfiguredFamily<GooglenetFamily.Config> {
 
   public static final String NAME = "googlenet";
   public static final String GOOGLENET = "googlenet";
-  public static final int SIZE = 224;
-  public static final int NUM_CLASSES = 1000;
-  public static final double DROPOUT = 0.2;
-  public static final double DROPOUT_AUX = 0.7;
-  /** torchvision's {@code transform_input} of the served network (true with its weights). */
-  public static final boolean TRANSFORM_INPUT = true;
+  private static final int NUM_CLASSES = 1000;
+  private static final double DROPOUT = 0.2;
+  private static final double DROPOUT_AUX = 0.7;
 
   /** torchvision's {@code ImageClassification(crop_size=224)}: resize 256 bilinear, crop 224. */
-  public static final PreprocessSpec PREPROCESS =
-      PreprocessSpec.imagenet(256, SIZE, Interpolation.BILINEAR);
+  private static final PreprocessSpec PREPROCESS =
+      PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR);
 
-  /** sum(p.numel()) of torchvision's {@code googlenet()}, auxiliary heads included. */
-  public static final long PARAMETERS = 13_004_888L;
+  /**
+   * One row per variant, with the auxiliary classifiers always present.
+   *
+   * @param transformInput torchvision's {@code transform_input} (true with its weights)
+   */
+  record Config(String name, boolean transformInput) implements Variant {}
 
-  private static final List<VariantSpec> VARIANTS = List.of(
-      new VariantSpec(GOOGLENET, 3, SIZE, SIZE, NUM_CLASSES, PARAMETERS, PREPROCESS));
+  public GooglenetFamily() {
+    this(List.of(new Config(GOOGLENET, true)));
+  }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** Another table, e.g. torchvision's plain {@code googlenet()} for the parity test. */
+  GooglenetFamily(List<Config> configs) {
+    super(NAME, configs);
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return new GoogLeNet(spec.numClasses(), true, TRANSFORM_INPUT, DROPOUT, DROPOUT_AUX, true);
+  protected ClassifierModule build(Config c) {
+    return new GoogLeNet(NUM_CLASSES, true, c.transformInput(), DROPOUT, DROPOUT_AUX, true);
+  }
+
+  /** Skips torchvision's truncated-normal initialisation: the weights are replaced right after. */
+  @Override
+  protected ClassifierModule buildForLoading(Config c) {
+    return new GoogLeNet(NUM_CLASSES, true, c.transformInput(), DROPOUT, DROPOUT_AUX, false);
   }
 
   /** Says that the network renormalises its input itself ({@code transform_input=True}). */
   @Override
   public String inputNote(String variant) {
-    return TransformInput.catalogNote(requireVariant(variant).name());
-  }
-
-  /** Skips torchvision's truncated-normal initialisation: the weights are replaced right after. */
-  @Override
-  public ClassifierModule buildForLoading(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    return new GoogLeNet(spec.numClasses(), true, TRANSFORM_INPUT, DROPOUT, DROPOUT_AUX, false);
+    return config(variant).transformInput() ? TransformInput.catalogNote(variant) : "";
   }
 }

@@ -6,23 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.MetaBuild;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.parity.ParityHarness;
 import io.inferencegw.plugin.api.parity.ReferenceStructure;
 import io.inferencegw.plugin.api.blocks.Init;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
-import io.inferencegw.plugin.api.blocks.inception.BasicConv2d;
 import io.inferencegw.plugin.api.blocks.inception.TransformInput;
 import io.inferencegw.plugin.api.testing.Await;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -32,20 +26,41 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-class GooglenetFamilyTest {
+/**
+ * The contract's forward case is replaced by
+ * {@link #forwardGivesFiniteDeterministicInputDependentLogitsOnFanInScaledWeights}: it runs the
+ * network as built, with torchvision's N(0, 0.01) weights, whose logits in eval mode are the
+ * classifier's bias whatever the input (see {@link #fanInScaled}).
+ */
+@ExtendWith(GooglenetFamilyTest.FadingSignal.class)
+class GooglenetFamilyTest extends FamilyContractTest {
 
-  private final GooglenetFamily family = new GooglenetFamily();
+  GooglenetFamilyTest() {
+    super(new GooglenetFamily(), "googlenet");
+  }
+
+  // sum(p.numel()) of torchvision 0.14's googlenet() (aux heads included); the weights' meta
+  // says 6,624,904: the same network without aux1 and aux2
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
+    return ordered("googlenet", 13_004_888L);
+  }
 
   @Test
-  void catalogHasGooglenetWithTorchvisionsParameterCountAndPreprocessing() {
-    assertEquals(List.of("googlenet"), family.variants().stream().map(VariantSpec::name).toList());
-    VariantSpec v = family.requireVariant("googlenet");
-    // sum(p.numel()) of torchvision 0.14's googlenet() (aux heads included); the weights' meta
-    // says 6,624,904: the same network without aux1 and aux2
-    assertEquals(13_004_888L, v.parameters());
-    assertEquals(6_624_904L + aux(512) + aux(528), v.parameters());
+  void withoutTheAuxiliaryHeadsTheCountIsTheOneTheWeightsPublish() {
+    // GoogLeNet_Weights.IMAGENET1K_V1.meta["num_params"]: torchvision drops the aux heads there
+    assertEquals(6_624_904L, MetaBuild.inspect(
+        () -> new GoogLeNet(1000, false, true, 0.2, 0.7, false), StateDict::parameterCount));
+  }
+
+  @Test
+  void googlenetHasTorchvisionsInputAndPreprocessing() {
+    VariantSpec v = family().requireVariant("googlenet");
     assertEquals(List.of(3, 224, 224), v.inputShape());
     assertEquals(1000, v.numClasses());
     assertEquals(PreprocessSpec.imagenet(256, 224, PreprocessSpec.Interpolation.BILINEAR),
@@ -55,7 +70,7 @@ class GooglenetFamilyTest {
   @Test
   void auxiliaryHeadsAreRegisteredBeforeFcButUnusedInEval() {
     torch.manual_seed(3);
-    try (ClassifierModule model = family.build("googlenet");
+    try (ClassifierModule model = family().build("googlenet");
         PointerScope scope = new PointerScope()) {
       model.eval();
       List<String> keys = List.copyOf(StateDict.of(model).keySet());
@@ -127,7 +142,7 @@ class GooglenetFamilyTest {
   @Test
   void transformInputIsTheFirstStepOfTheServedNetwork() {
     torch.manual_seed(5);
-    try (GoogLeNet served = (GoogLeNet) family.build("googlenet");
+    try (GoogLeNet served = (GoogLeNet) family().build("googlenet");
         GoogLeNet plain = new GoogLeNet(1000, true, false, 0.2, 0.7);
         PointerScope scope = new PointerScope();
         NoGradGuard noGrad = new NoGradGuard()) {
@@ -146,7 +161,7 @@ class GooglenetFamilyTest {
   @Test
   void freshNetworkIsInitialisedLikeTorchvision() {
     torch.manual_seed(11);
-    try (ClassifierModule model = family.build("googlenet");
+    try (ClassifierModule model = family().build("googlenet");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       for (String key : List.of("conv1.conv.weight", "inception4e.branch2.1.conv.weight",
@@ -160,14 +175,14 @@ class GooglenetFamilyTest {
 
   @Test
   void theCatalogNoteSaysTheNetworkRenormalisesItsInput() {
-    assertTrue(family.inputNote("googlenet").contains("transform_input=True"));
-    assertThrows(IllegalArgumentException.class, () -> family.inputNote("googlenet2"));
+    assertTrue(family().inputNote("googlenet").contains("transform_input=True"));
+    assertThrows(IllegalArgumentException.class, () -> family().inputNote("googlenet2"));
   }
 
   @Test
   void buildForLoadingHasTheSameStructureWithoutTorchvisionsInit() {
-    try (ClassifierModule built = family.build("googlenet");
-        ClassifierModule forLoading = family.buildForLoading("googlenet");
+    try (ClassifierModule built = family().build("googlenet");
+        ClassifierModule forLoading = family().buildForLoading("googlenet");
         PointerScope scope = new PointerScope()) {
       ParityHarness.assertSameStructure("googlenet", forLoading,
           ReferenceStructure.of("build()", built));
@@ -175,13 +190,13 @@ class GooglenetFamilyTest {
       // LibTorch's default (Kaiming-uniform, bound 1/sqrt(fan_in)) instead of N(0, 0.01)
       double std = b.get("inception3a.branch2.1.conv.weight").std().item_double();
       assertEquals(1 / Math.sqrt(96 * 9) / Math.sqrt(3), std, 1e-3);
-      assertThrows(IllegalArgumentException.class, () -> family.buildForLoading("googlenet2"));
+      assertThrows(IllegalArgumentException.class, () -> family().buildForLoading("googlenet2"));
     }
   }
 
   @Test
-  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
-    try (ClassifierModule model = family.build("googlenet");
+  void forwardGivesFiniteDeterministicInputDependentLogitsOnFanInScaledWeights() {
+    try (ClassifierModule model = family().build("googlenet");
         PointerScope scope = new PointerScope()) {
       fanInScaled(model);
       model.eval();
@@ -202,7 +217,7 @@ class GooglenetFamilyTest {
   @Test
   void networkSurvivesGarbageCollectionOfItsBuildersObjects() {
     // every registered Java module must stay referenced, or the collector frees it natively
-    try (ClassifierModule model = family.build("googlenet")) {
+    try (ClassifierModule model = family().build("googlenet")) {
       Await.garbageCollection();
       try (PointerScope scope = new PointerScope()) {
         assertEquals(364, StateDict.of(model).size());
@@ -210,24 +225,16 @@ class GooglenetFamilyTest {
     }
   }
 
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("googlenet_v2"));
-    assertTrue(e.getMessage().contains("googlenet"), e.getMessage());
-  }
-
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(GooglenetFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
+  /** Disables FamilyContractTest's forward case, which cannot hold here (see above). */
+  static final class FadingSignal implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      return context.getTestMethod()
+          .filter(m -> m.getName().equals("forwardGivesFiniteDeterministicLogitsInEvalMode"))
+          .map(m -> ConditionEvaluationResult.disabled("torchvision's init gives input-"
+              + "independent logits; checked on fan-in scaled weights instead"))
+          .orElse(ConditionEvaluationResult.enabled("a case that holds for GoogLeNet"));
     }
-    assertTrue(indexed.contains(GooglenetFamily.class.getName()), indexed.toString());
   }
 
   /**
@@ -242,11 +249,6 @@ class GooglenetFamilyTest {
         }
       }
     }
-  }
-
-  private static long aux(int in) {
-    return BasicConv2d.parameterCount(in, 128, 1, 1) + ParameterCounts.linear(2048, 1024)
-        + ParameterCounts.linear(1024, 1000);
   }
 
   private static List<Long> shape(Tensor t) {

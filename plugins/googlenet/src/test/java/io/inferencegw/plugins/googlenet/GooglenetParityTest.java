@@ -2,9 +2,6 @@ package io.inferencegw.plugins.googlenet;
 
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.parity.FamilyParityTest;
 import io.inferencegw.plugin.api.parity.ParityHarness;
 import io.inferencegw.plugin.api.parity.Reference;
@@ -33,28 +30,9 @@ class GooglenetParityTest extends FamilyParityTest {
   @Test
   void withoutTransformInputLogitsMatchTorchvisionsDefaultGooglenet() {
     assumeFalse("none".equals(System.getProperty(LEVEL)), "-Dparity=none");
-    VariantSpec served = family().requireVariant(GooglenetFamily.GOOGLENET);
-    VariantSpec plain = new VariantSpec("googlenet_plain", served.channels(), served.height(),
-        served.width(), served.numClasses(), served.parameters(), served.preprocess());
-    ModelFamily family = new ModelFamily() {
-      @Override
-      public String name() {
-        return "googlenet-plain";
-      }
-
-      @Override
-      public List<VariantSpec> variants() {
-        return List.of(plain);
-      }
-
-      @Override
-      public ClassifierModule build(String variant) {
-        requireVariant(variant);
-        return new GoogLeNet(plain.numClasses(), true, false, GooglenetFamily.DROPOUT,
-            GooglenetFamily.DROPOUT_AUX);
-      }
-    };
-    ParityHarness.of(family, v -> Reference.torchvision("googlenet"))
-        .assertSameLogits(plain.name());
+    GooglenetFamily plain =
+        new GooglenetFamily(List.of(new GooglenetFamily.Config("googlenet_plain", false)));
+    ParityHarness.of(plain, v -> Reference.torchvision("googlenet"))
+        .assertSameLogits("googlenet_plain");
   }
 }

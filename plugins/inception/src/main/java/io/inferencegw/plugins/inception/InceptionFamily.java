@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.inception;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
@@ -11,6 +11,7 @@ import io.inferencegw.plugins.inception.resnetv2.InceptionResnetV2;
 import io.inferencegw.plugins.inception.v3.Inception3;
 import io.inferencegw.plugins.inception.v4.InceptionV4;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.pf4j.Extension;
 
 /**
@@ -33,31 +34,21 @@ import org.pf4j.Extension;
  * </ul>
  */
 @Extension
-public class InceptionFamily implements ModelFamily {
+public class InceptionFamily extends ConfiguredFamily<InceptionFamily.Config> {
 
   public static final String NAME = "inception";
   public static final String INCEPTION_V3 = "inception_v3";
-  public static final int SIZE = 299;
-  public static final int NUM_CLASSES = 1000;
-
-  /** torchvision's {@code transform_input} of the served Inception v3 (true with its weights). */
-  public static final boolean V3_TRANSFORM_INPUT = true;
-
-  /** {@code ImageClassification(crop_size=299, resize_size=342)}: bilinear, ImageNet mean/std. */
-  public static final PreprocessSpec V3_PREPROCESS =
-      PreprocessSpec.imagenet(342, SIZE, Interpolation.BILINEAR);
-
   public static final String INCEPTION_V4 = "inception_v4";
   public static final String INCEPTION_RESNET_V2 = "inception_resnet_v2";
+  private static final int SIZE = 299;
+  private static final int NUM_CLASSES = 1000;
+
+  /** {@code ImageClassification(crop_size=299, resize_size=342)}: bilinear, ImageNet mean/std. */
+  private static final PreprocessSpec V3_PREPROCESS =
+      PreprocessSpec.imagenet(342, SIZE, Interpolation.BILINEAR);
 
   /** timm's {@code IMAGENET_INCEPTION_MEAN} and {@code IMAGENET_INCEPTION_STD}. */
-  public static final float[] INCEPTION_MEAN_STD = {0.5f, 0.5f, 0.5f};
-
-  /** timm's eval transform for {@code inception_v4.tf_in1k}: crop_pct 0.875, bicubic. */
-  public static final PreprocessSpec V4_PREPROCESS = timm(341);
-
-  /** timm's eval transform for {@code inception_resnet_v2.tf_in1k}: crop_pct 0.8975, bicubic. */
-  public static final PreprocessSpec RESNET_V2_PREPROCESS = timm(333);
+  private static final float[] INCEPTION_MEAN_STD = {0.5f, 0.5f, 0.5f};
 
   private static PreprocessSpec timm(int resize) {
     return new PreprocessSpec(ColorMode.RGB, resize, SIZE, SIZE, Interpolation.BICUBIC,
@@ -70,64 +61,66 @@ public class InceptionFamily implements ModelFamily {
     ClassifierModule build(int numClasses, boolean initWeights);
   }
 
-  /** One row per variant: its spec and its builder. */
-  record Variant(VariantSpec spec, Builder builder) {}
+  /** One row per variant: its preprocessing, its {@link #inputNote} and its builder. */
+  record Config(String name, PreprocessSpec preprocess, String inputNote, Builder builder)
+      implements Variant {}
 
-  static final List<Variant> VARIANTS = List.of(
-      new Variant(
-          new VariantSpec(INCEPTION_V3, 3, SIZE, SIZE, NUM_CLASSES, 27_161_264L, V3_PREPROCESS),
-          (classes, init) -> new Inception3(classes, true, V3_TRANSFORM_INPUT, 0.5, init)),
-      new Variant(
-          new VariantSpec(INCEPTION_V4, 3, SIZE, SIZE, NUM_CLASSES, 42_679_816L, V4_PREPROCESS),
-          (classes, init) -> new InceptionV4(classes)),
-      new Variant(
-          new VariantSpec(INCEPTION_RESNET_V2, 3, SIZE, SIZE, NUM_CLASSES, 55_843_464L,
-              RESNET_V2_PREPROCESS),
-          (classes, init) -> new InceptionResnetV2(classes)));
-
-  private static final List<VariantSpec> SPECS = VARIANTS.stream().map(Variant::spec).toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public InceptionFamily() {
+    this(List.of(
+        v3(INCEPTION_V3, true),
+        // timm's eval transform for inception_v4.tf_in1k: crop_pct 0.875, bicubic
+        timm(INCEPTION_V4, 341, InceptionV4::new),
+        // timm's eval transform for inception_resnet_v2.tf_in1k: crop_pct 0.8975, bicubic
+        timm(INCEPTION_RESNET_V2, 333, InceptionResnetV2::new)));
   }
 
-  @Override
-  public List<VariantSpec> variants() {
-    return SPECS;
+  /** Another table, e.g. the torchvision variant alone, for the parity test. */
+  InceptionFamily(List<Config> configs) {
+    super(NAME, configs);
   }
 
   /**
-   * Inception v3 renormalises its input itself ({@code transform_input=True}); timm's two take
-   * the Inception normalisation from preprocessing.
+   * torchvision's Inception v3 with its auxiliary head; the served one has
+   * {@code transform_input=True}, as torchvision builds it for its weights, and renormalises its
+   * input itself.
    */
-  @Override
-  public String inputNote(String variant) {
-    return switch (requireVariant(variant).name()) {
-      case INCEPTION_V3 -> TransformInput.catalogNote(INCEPTION_V3);
-      default -> "timm " + variant + " (tf_in1k weights): Inception normalisation, mean = std = "
-          + "0.5, applied by the preprocess";
-    };
+  static Config v3(String name, boolean transformInput) {
+    return new Config(name, V3_PREPROCESS,
+        transformInput ? TransformInput.catalogNote(INCEPTION_V3) : "",
+        (classes, init) -> new Inception3(classes, true, transformInput, 0.5, init));
+  }
+
+  /**
+   * timm's networks take the Inception normalisation from preprocessing, and keep PyTorch's
+   * default initialisation, which LibTorch's layers apply as they are made.
+   */
+  private static Config timm(String name, int resize, IntFunction<ClassifierModule> builder) {
+    return new Config(name, timm(resize), "timm " + name + " (tf_in1k weights): Inception "
+        + "normalisation, mean = std = 0.5, applied by the preprocess",
+        (classes, init) -> builder.apply(classes));
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    return build(variant, true);
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
+  }
+
+  @Override
+  protected ClassifierModule build(Config c) {
+    return c.builder().build(NUM_CLASSES, true);
   }
 
   /**
    * Skips torchvision's truncated-normal initialisation of Inception v3: the weights are replaced
-   * right after. (timm's networks keep PyTorch's default initialisation, which LibTorch's
-   * layers apply as they are made, in both cases.)
+   * right after.
    */
   @Override
-  public ClassifierModule buildForLoading(String variant) {
-    return build(variant, false);
+  protected ClassifierModule buildForLoading(Config c) {
+    return c.builder().build(NUM_CLASSES, false);
   }
 
-  private ClassifierModule build(String variant, boolean initWeights) {
-    VariantSpec spec = requireVariant(variant);
-    return VARIANTS.stream().filter(v -> v.spec().equals(spec)).findFirst().orElseThrow()
-        .builder().build(spec.numClasses(), initWeights);
+  @Override
+  public String inputNote(String variant) {
+    return config(variant).inputNote();
   }
 }

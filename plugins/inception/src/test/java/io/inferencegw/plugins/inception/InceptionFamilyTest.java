@@ -16,14 +16,8 @@ import io.inferencegw.plugin.api.parity.ParityHarness;
 import io.inferencegw.plugin.api.parity.ReferenceStructure;
 import io.inferencegw.plugin.api.blocks.inception.TransformInput;
 import io.inferencegw.plugin.api.testing.Await;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import io.inferencegw.plugins.inception.v3.Inception3;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -33,9 +27,8 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
 
-class InceptionFamilyTest {
+class InceptionFamilyTest extends FamilyContractTest {
 
   /**
    * Input size of the forward tests: these fully convolutional networks take any size from
@@ -43,18 +36,26 @@ class InceptionFamilyTest {
    */
   private static final int SMALL = 139;
 
-  private final InceptionFamily family = new InceptionFamily();
+  InceptionFamilyTest() {
+    super(new InceptionFamily(), "inception_v3");
+  }
+
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
+    return ordered(
+        "inception_v3", 27_161_264L, // torchvision 0.14, AuxLogits included
+        "inception_v4", 42_679_816L, // timm 1.0.9
+        "inception_resnet_v2", 55_843_464L); // timm 1.0.9
+  }
+
+  @Override
+  protected long[] forwardInputShape() {
+    return new long[] {3, SMALL, SMALL};
+  }
 
   @Test
-  void catalogHasTheThreeVariantsWithTheirReferenceParameterCounts() {
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("inception_v3", 27_161_264L); // torchvision 0.14, AuxLogits included
-    expected.put("inception_v4", 42_679_816L); // timm 1.0.9
-    expected.put("inception_resnet_v2", 55_843_464L); // timm 1.0.9
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
-    for (VariantSpec v : family.variants()) {
+  void everyVariantTakes299x299AndGivesAThousandLogits() {
+    for (VariantSpec v : family().variants()) {
       assertEquals(List.of(3, 299, 299), v.inputShape(), v.name());
       assertEquals(1000, v.numClasses(), v.name());
     }
@@ -64,22 +65,32 @@ class InceptionFamilyTest {
   void preprocessingIsWhatEachVariantsWeightsExpect() {
     // torchvision's Inception_V3_Weights: ImageClassification(crop_size=299, resize_size=342)
     assertEquals(PreprocessSpec.imagenet(342, 299, Interpolation.BILINEAR),
-        family.requireVariant("inception_v3").preprocess());
+        family().requireVariant("inception_v3").preprocess());
     // timm's tf_in1k configs: bicubic, resize floor(299 / crop_pct), mean = std = 0.5
     float[] half = {0.5f, 0.5f, 0.5f};
     assertEquals(new PreprocessSpec(ColorMode.RGB, (int) Math.floor(299 / 0.875), 299, 299,
-        Interpolation.BICUBIC, half, half), family.requireVariant("inception_v4").preprocess());
+        Interpolation.BICUBIC, half, half), family().requireVariant("inception_v4").preprocess());
     assertEquals(new PreprocessSpec(ColorMode.RGB, (int) Math.floor(299 / 0.8975), 299, 299,
         Interpolation.BICUBIC, half, half),
-        family.requireVariant("inception_resnet_v2").preprocess());
-    assertEquals(341, family.requireVariant("inception_v4").preprocess().resizeShorter());
-    assertEquals(333, family.requireVariant("inception_resnet_v2").preprocess().resizeShorter());
+        family().requireVariant("inception_resnet_v2").preprocess());
+    assertEquals(341, family().requireVariant("inception_v4").preprocess().resizeShorter());
+    assertEquals(333, family().requireVariant("inception_resnet_v2").preprocess().resizeShorter());
+  }
+
+  @Test
+  void theCatalogNoteSaysWhoNormalisesTheInput() {
+    assertTrue(family().inputNote("inception_v3").contains("transform_input=True"));
+    for (String timm : List.of("inception_v4", "inception_resnet_v2")) {
+      String note = family().inputNote(timm);
+      assertTrue(note.startsWith("timm " + timm) && note.contains("mean = std = 0.5"), note);
+    }
+    assertThrows(IllegalArgumentException.class, () -> family().inputNote("inception_v2"));
   }
 
   @Test
   void v3AuxLogitsSitsBetweenMixed6eAndMixed7aAndIsUnusedInEval() {
     torch.manual_seed(3);
-    try (ClassifierModule model = family.build("inception_v3");
+    try (ClassifierModule model = family().build("inception_v3");
         PointerScope scope = new PointerScope()) {
       Shapes.fanInScaled(model);
       model.eval();
@@ -112,7 +123,7 @@ class InceptionFamilyTest {
   @Test
   void v3TransformInputIsItsFirstStep() {
     torch.manual_seed(5);
-    try (ClassifierModule served = family.build("inception_v3");
+    try (ClassifierModule served = family().build("inception_v3");
         Inception3 plain = new Inception3(1000, true, false, 0.5);
         PointerScope scope = new PointerScope();
         NoGradGuard noGrad = new NoGradGuard()) {
@@ -132,7 +143,7 @@ class InceptionFamilyTest {
   @Test
   void v3FreshNetworkIsInitialisedLikeTorchvision() {
     torch.manual_seed(11);
-    try (ClassifierModule model = family.build("inception_v3");
+    try (ClassifierModule model = family().build("inception_v3");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       for (String key : List.of("Conv2d_1a_3x3.conv.weight", "Mixed_7c.branch_pool.conv.weight",
@@ -148,20 +159,20 @@ class InceptionFamilyTest {
 
   @Test
   void buildForLoadingHasTheSameStructure() {
-    for (VariantSpec v : family.variants()) {
-      try (ClassifierModule built = family.build(v.name());
-          ClassifierModule forLoading = family.buildForLoading(v.name())) {
+    for (VariantSpec v : family().variants()) {
+      try (ClassifierModule built = family().build(v.name());
+          ClassifierModule forLoading = family().buildForLoading(v.name())) {
         ParityHarness.assertSameStructure(v.name(), forLoading,
             ReferenceStructure.of("build()", built));
       }
     }
-    assertThrows(IllegalArgumentException.class, () -> family.buildForLoading("inception_v2"));
+    assertThrows(IllegalArgumentException.class, () -> family().buildForLoading("inception_v2"));
   }
 
   @Test
   void everyVariantGivesFiniteDeterministicInputDependentLogits() {
-    for (VariantSpec v : family.variants()) {
-      try (ClassifierModule model = family.build(v.name());
+    for (VariantSpec v : family().variants()) {
+      try (ClassifierModule model = family().build(v.name());
           PointerScope scope = new PointerScope()) {
         Shapes.fanInScaled(model);
         model.eval();
@@ -185,8 +196,8 @@ class InceptionFamilyTest {
   @Test
   void networksSurviveGarbageCollectionOfTheirBuildersObjects() {
     // every registered Java module must stay referenced, or the collector frees it natively
-    for (VariantSpec v : family.variants()) {
-      try (ClassifierModule model = family.build(v.name())) {
+    for (VariantSpec v : family().variants()) {
+      try (ClassifierModule model = family().build(v.name())) {
         int before;
         try (PointerScope scope = new PointerScope()) {
           before = StateDict.of(model).size();
@@ -197,25 +208,5 @@ class InceptionFamilyTest {
         }
       }
     }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("inception_v2"));
-    assertTrue(e.getMessage().contains("inception_resnet_v2"), e.getMessage());
-  }
-
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(InceptionFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
-    }
-    assertTrue(indexed.contains(InceptionFamily.class.getName()), indexed.toString());
   }
 }

@@ -2,13 +2,10 @@ package io.inferencegw.plugins.inception;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.parity.FamilyParityTest;
 import io.inferencegw.plugin.api.parity.ParityHarness;
 import io.inferencegw.plugin.api.parity.Reference;
-import io.inferencegw.plugins.inception.v3.Inception3;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,50 +41,14 @@ class InceptionParityTest extends FamilyParityTest {
     String level = System.getProperty(LEVEL, "ci");
     assumeTrue(level.equals("all") || List.of(level.split("\\s*,\\s*"))
         .contains("inception_v3_plain"), "-Dparity=all or -Dparity=inception_v3_plain");
-    VariantSpec served = family().requireVariant(InceptionFamily.INCEPTION_V3);
-    VariantSpec plain = new VariantSpec("inception_v3_plain", served.channels(),
-        served.height(), served.width(), served.numClasses(), served.parameters(),
-        served.preprocess());
-    ModelFamily family = new ModelFamily() {
-      @Override
-      public String name() {
-        return "inception-v3-plain";
-      }
-
-      @Override
-      public List<VariantSpec> variants() {
-        return List.of(plain);
-      }
-
-      @Override
-      public ClassifierModule build(String variant) {
-        requireVariant(variant);
-        return new Inception3(plain.numClasses(), true, false, 0.5);
-      }
-    };
-    ParityHarness.of(family, v -> Reference.torchvision("inception_v3"))
-        .assertSameLogits(plain.name());
+    InceptionFamily plain =
+        new InceptionFamily(List.of(InceptionFamily.v3("inception_v3_plain", false)));
+    ParityHarness.of(plain, v -> Reference.torchvision("inception_v3"))
+        .assertSameLogits("inception_v3_plain");
   }
 
-  /** The family restricted to the variants torchvision has a reference for. */
+  /** The family restricted to the variant torchvision has a reference for. */
   static ModelFamily torchvisionVariants() {
-    InceptionFamily all = new InceptionFamily();
-    return new ModelFamily() {
-      @Override
-      public String name() {
-        return all.name();
-      }
-
-      @Override
-      public List<VariantSpec> variants() {
-        return List.of(all.requireVariant(InceptionFamily.INCEPTION_V3));
-      }
-
-      @Override
-      public ClassifierModule build(String variant) {
-        requireVariant(variant);
-        return all.build(variant);
-      }
-    };
+    return new InceptionFamily(List.of(InceptionFamily.v3(InceptionFamily.INCEPTION_V3, true)));
   }
 }

@@ -43,7 +43,7 @@ class TimmStructureTest {
   Stream<DynamicTest> stateDictAndParameterCountMatchTimm() {
     return TIMM_VARIANTS.stream().map(name -> dynamicTest(name, () -> {
       ReferenceStructure timm = timmStructure(name);
-      assertEquals(timm.parameters(), family.requireVariant(name).parameters(),
+      assertEquals(timm.parameters(), family.parameterCount(name),
           name + ": catalog vs timm");
       try (ClassifierModule model = family.build(name)) {
         assertEquals(timm.parameters(), StateDict.parameterCount(model), name);

@@ -63,16 +63,6 @@ public final class LeNet extends ClassifierModule {
     fc2 = register_module("fc2", new LinearImpl(F6, numClasses));
   }
 
-  /** Trainable parameter elements of the network, from the layer sizes above. */
-  public static long parameterCount(int numClasses) {
-    long k = (long) KERNEL * KERNEL;
-    return (IN_CHANNELS * k * C1 + C1)
-        + (C1 * k * C3 + C3)
-        + (C3 * k * C5 + C5)
-        + ((long) C5 * F6 + F6)
-        + ((long) F6 * numClasses + numClasses);
-  }
-
   private static Conv2dImpl conv(int in, int out, int padding) {
     Conv2dOptions options = new Conv2dOptions(in, out, new LongPointer(KERNEL, KERNEL));
     options.padding().put(new LongPointer(padding, padding));

@@ -1,7 +1,7 @@
 package io.inferencegw.plugins.lenet;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
@@ -13,7 +13,7 @@ import org.pf4j.Extension;
 
 /** The LeNet family: LeNet-5 for 28x28 grayscale images, in its classic and its ReLU form. */
 @Extension
-public class LenetFamily implements ModelFamily {
+public class LenetFamily extends ConfiguredFamily<LenetFamily.Config> {
 
   public static final String NAME = "lenet";
 
@@ -22,10 +22,10 @@ public class LenetFamily implements ModelFamily {
 
   public static final float FASHION_MNIST_STD = 0.3530f;
 
-  public static final int SIZE = 28;
-  public static final int NUM_CLASSES = 10;
+  private static final int SIZE = 28;
+  private static final int NUM_CLASSES = 10;
 
-  public static final PreprocessSpec PREPROCESS =
+  private static final PreprocessSpec PREPROCESS =
       new PreprocessSpec(
           ColorMode.GRAYSCALE,
           SIZE,
@@ -36,42 +36,21 @@ public class LenetFamily implements ModelFamily {
           new float[] {FASHION_MNIST_STD});
 
   /** One row per variant: the layer sizes are fixed, only the nonlinearity and pooling vary. */
-  record Config(String name, Activation activation, Pooling pooling) {}
+  record Config(String name, Activation activation, Pooling pooling) implements Variant {}
 
-  static final List<Config> CONFIGS =
-      List.of(
-          new Config("lenet5", Activation.SIGMOID, Pooling.AVG),
-          new Config("lenet5-relu", Activation.RELU, Pooling.MAX));
-
-  private static final List<VariantSpec> VARIANTS =
-      CONFIGS.stream()
-          .map(
-              c ->
-                  new VariantSpec(
-                      c.name(),
-                      ColorMode.GRAYSCALE.channels(),
-                      SIZE,
-                      SIZE,
-                      NUM_CLASSES,
-                      LeNet.parameterCount(NUM_CLASSES),
-                      PREPROCESS))
-          .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public LenetFamily() {
+    super(NAME, List.of(
+        new Config("lenet5", Activation.SIGMOID, Pooling.AVG),
+        new Config("lenet5-relu", Activation.RELU, Pooling.MAX)));
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    Config config =
-        CONFIGS.stream().filter(c -> c.name().equals(spec.name())).findFirst().orElseThrow();
-    return new LeNet(config.activation(), config.pooling(), spec.numClasses());
+  protected ClassifierModule build(Config c) {
+    return new LeNet(c.activation(), c.pooling(), NUM_CLASSES);
   }
 }

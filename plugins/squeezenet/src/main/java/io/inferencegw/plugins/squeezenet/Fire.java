@@ -3,7 +3,6 @@ package io.inferencegw.plugins.squeezenet;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layer;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Module;
@@ -40,12 +39,6 @@ public final class Fire extends Module implements Layer {
       Init.kaimingUniform(conv.weight());
       Init.constant(conv.bias(), 0);
     }
-  }
-
-  static long parameterCount(int inplanes, int squeezePlanes, int expand1x1, int expand3x3) {
-    return ParameterCounts.conv2d(inplanes, squeezePlanes, 1)
-        + ParameterCounts.conv2d(squeezePlanes, expand1x1, 1)
-        + ParameterCounts.conv2d(squeezePlanes, expand3x3, 3);
   }
 
   @Override

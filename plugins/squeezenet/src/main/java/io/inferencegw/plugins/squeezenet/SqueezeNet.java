@@ -6,7 +6,6 @@ import static io.inferencegw.plugin.api.blocks.Layers.RELU;
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -75,20 +74,6 @@ public final class SqueezeNet extends ClassifierModule {
         .add(finalConv)
         .add(RELU)
         .add(Layers.adaptiveAvgPool2d(1, 1)));
-  }
-
-  /** Exact number of parameters of the configuration. */
-  public static long parameterCount(
-      int stemChannels, int stemKernel, List<Stage> stages, int numClasses) {
-    long count = ParameterCounts.conv2d(3, stemChannels, stemKernel);
-    int channels = stemChannels;
-    for (Stage stage : stages) {
-      if (stage instanceof FireSpec s) {
-        count += Fire.parameterCount(channels, s.squeeze(), s.expand1x1(), s.expand3x3());
-        channels = s.outChannels();
-      }
-    }
-    return count + ParameterCounts.conv2d(channels, numClasses, 1);
   }
 
   @Override

@@ -1,46 +1,37 @@
 package io.inferencegw.plugins.squeezenet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
 
-class SqueezenetFamilyTest {
+class SqueezenetFamilyTest extends FamilyContractTest {
 
-  private final SqueezenetFamily family = new SqueezenetFamily();
+  SqueezenetFamilyTest() {
+    super(new SqueezenetFamily(), "squeezenet1_1");
+  }
+
+  // SqueezeNet1_*_Weights.IMAGENET1K_V1.meta["num_params"] in torchvision 0.14
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
+    return ordered("squeezenet1_0", 1_248_424L, "squeezenet1_1", 1_235_496L);
+  }
 
   @Test
-  void catalogHasBothVersionsWithTorchvisionsParameterCounts() {
-    // SqueezeNet1_*_Weights.IMAGENET1K_V1.meta["num_params"] in torchvision 0.14
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("squeezenet1_0", 1_248_424L);
-    expected.put("squeezenet1_1", 1_235_496L);
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
-    for (VariantSpec v : family.variants()) {
+  void everyVersionHasTorchvisionsInputAndPreprocessing() {
+    for (VariantSpec v : family().variants()) {
       assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
       assertEquals(1000, v.numClasses(), v.name());
       assertEquals(PreprocessSpec.imagenet(256, 224, PreprocessSpec.Interpolation.BILINEAR),
@@ -66,8 +57,8 @@ class SqueezenetFamilyTest {
 
   @Test
   void featureIndicesMatchTorchvisionsLayout() {
-    try (ClassifierModule v10 = family.build("squeezenet1_0");
-        ClassifierModule v11 = family.build("squeezenet1_1");
+    try (ClassifierModule v10 = family().build("squeezenet1_0");
+        ClassifierModule v11 = family().build("squeezenet1_1");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> a = StateDict.of(v10);
       Map<String, Tensor> b = StateDict.of(v11);
@@ -85,7 +76,7 @@ class SqueezenetFamilyTest {
   @Test
   void freshNetworksAreInitialisedLikeTorchvision() {
     torch.manual_seed(11);
-    try (ClassifierModule model = family.build("squeezenet1_1");
+    try (ClassifierModule model = family().build("squeezenet1_1");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       assertEquals(0.01, sd.get("classifier.1.weight").std().item_double(), 5e-4);
@@ -102,42 +93,17 @@ class SqueezenetFamilyTest {
   }
 
   @Test
-  void forwardGivesNonNegativeFiniteDeterministicLogitsInEvalMode() {
-    for (VariantSpec v : family.variants()) {
-      try (ClassifierModule model = family.build(v.name());
+  void logitsAreNonNegativeAsTheClassifierEndsInReluAndAveragePooling() {
+    for (VariantSpec v : family().variants()) {
+      try (ClassifierModule model = family().build(v.name());
           PointerScope scope = new PointerScope();
           InferenceMode guard = new InferenceMode()) {
         model.eval();
-        Tensor x = torch.randn(2, 3, 224, 224);
-        Tensor logits = model.forward(x);
+        Tensor logits = model.forward(torch.randn(2, 3, 224, 224));
         assertEquals(List.of(2L, 1000L), shape(logits), v.name());
-        assertTrue(torch.isfinite(logits).all().item_bool(), v.name());
-        // the classifier ends in ReLU and average pooling
         assertTrue(logits.min().item_float() >= 0, v.name());
-        assertTrue(torch.equal(logits, model.forward(x)), v.name());
-        assertFalse(torch.equal(logits, model.forward(x.add(new Scalar(0.5)))), v.name());
       }
     }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("squeezenet2"));
-    assertTrue(e.getMessage().contains("squeezenet1_1"), e.getMessage());
-  }
-
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(SqueezenetFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
-    }
-    assertTrue(indexed.contains(SqueezenetFamily.class.getName()), indexed.toString());
   }
 
   private static List<Long> shape(Tensor t) {

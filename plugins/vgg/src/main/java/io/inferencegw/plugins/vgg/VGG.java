@@ -7,7 +7,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layers;
-import io.inferencegw.plugin.api.blocks.ParameterCounts;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Conv2dImpl;
@@ -85,22 +84,6 @@ public final class VGG extends ClassifierModule {
       Init.constant(linear.bias(), 0);
     }
     return linear;
-  }
-
-  /** Exact number of parameters of the configuration. */
-  public static long parameterCount(int[] cfg, boolean batchNorm, int numClasses) {
-    long count = 0;
-    int in = 3;
-    for (int v : cfg) {
-      if (v != M) {
-        count += ParameterCounts.conv2d(in, v, 3) + (batchNorm ? ParameterCounts.batchNorm(v) : 0);
-        in = v;
-      }
-    }
-    return count
-        + ParameterCounts.linear(FEATURES * POOLED * POOLED, HIDDEN)
-        + ParameterCounts.linear(HIDDEN, HIDDEN)
-        + ParameterCounts.linear(HIDDEN, numClasses);
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.inferencegw.plugins.vgg;
 import static io.inferencegw.plugins.vgg.VGG.M;
 
 import io.inferencegw.plugin.api.ClassifierModule;
-import io.inferencegw.plugin.api.ModelFamily;
+import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
 import io.inferencegw.plugin.api.VariantSpec;
@@ -16,16 +16,15 @@ import org.pf4j.Extension;
  * layers), each with and without batch norm.
  */
 @Extension
-public class VggFamily implements ModelFamily {
+public class VggFamily extends ConfiguredFamily<VggFamily.Config> {
 
   public static final String NAME = "vgg";
-  public static final int SIZE = 224;
-  public static final int NUM_CLASSES = 1000;
-  public static final double DROPOUT = 0.5;
+  private static final int NUM_CLASSES = 1000;
+  private static final double DROPOUT = 0.5;
 
   /** torchvision's {@code ImageClassification(crop_size=224)}: resize 256 bilinear, crop 224. */
-  public static final PreprocessSpec PREPROCESS =
-      PreprocessSpec.imagenet(256, SIZE, Interpolation.BILINEAR);
+  private static final PreprocessSpec PREPROCESS =
+      PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR);
 
   /** torchvision's {@code cfgs}: output channels of each 3x3 convolution, {@link VGG#M} = pool. */
   static final Map<String, int[]> CFGS = Map.of(
@@ -37,45 +36,31 @@ public class VggFamily implements ModelFamily {
           512, 512, 512, 512, M});
 
   /** One row per variant, as torchvision's {@code vgg11 ... vgg19_bn} builders. */
-  record Config(String name, String cfg, boolean batchNorm) {
+  record Config(String name, String cfg, boolean batchNorm) implements Variant {
     int[] layers() {
       return CFGS.get(cfg);
     }
   }
 
-  static final List<Config> CONFIGS = List.of(
-      new Config("vgg11", "A", false),
-      new Config("vgg11_bn", "A", true),
-      new Config("vgg13", "B", false),
-      new Config("vgg13_bn", "B", true),
-      new Config("vgg16", "D", false),
-      new Config("vgg16_bn", "D", true),
-      new Config("vgg19", "E", false),
-      new Config("vgg19_bn", "E", true));
-
-  private static final List<VariantSpec> VARIANTS = CONFIGS.stream()
-      .map(c -> new VariantSpec(c.name(), 3, SIZE, SIZE, NUM_CLASSES,
-          VGG.parameterCount(c.layers(), c.batchNorm(), NUM_CLASSES), PREPROCESS))
-      .toList();
-
-  @Override
-  public String name() {
-    return NAME;
+  public VggFamily() {
+    super(NAME, List.of(
+        new Config("vgg11", "A", false),
+        new Config("vgg11_bn", "A", true),
+        new Config("vgg13", "B", false),
+        new Config("vgg13_bn", "B", true),
+        new Config("vgg16", "D", false),
+        new Config("vgg16_bn", "D", true),
+        new Config("vgg19", "E", false),
+        new Config("vgg19_bn", "E", true)));
   }
 
   @Override
-  public List<VariantSpec> variants() {
-    return VARIANTS;
+  protected VariantSpec spec(Config c) {
+    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
   }
 
   @Override
-  public ClassifierModule build(String variant) {
-    VariantSpec spec = requireVariant(variant);
-    Config config = config(spec.name());
-    return new VGG(config.layers(), config.batchNorm(), spec.numClasses(), DROPOUT);
-  }
-
-  static Config config(String variant) {
-    return CONFIGS.stream().filter(c -> c.name().equals(variant)).findFirst().orElseThrow();
+  protected ClassifierModule build(Config c) {
+    return new VGG(c.layers(), c.batchNorm(), NUM_CLASSES, DROPOUT);
   }
 }

@@ -1,51 +1,50 @@
 package io.inferencegw.plugins.vgg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.StateDict;
 import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.blocks.Sequential;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.inferencegw.plugin.api.testing.FamilyContractTest;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.pf4j.Extension;
 
-class VggFamilyTest {
+class VggFamilyTest extends FamilyContractTest {
 
-  private final VggFamily family = new VggFamily();
+  VggFamilyTest() {
+    super(new VggFamily(), "vgg11_bn");
+  }
+
+  // VGG*_Weights.IMAGENET1K_V1.meta["num_params"] in torchvision 0.14
+  @Override
+  protected Map<String, Long> publishedParameterCounts() {
+    return ordered(
+        "vgg11", 132_863_336L,
+        "vgg11_bn", 132_868_840L,
+        "vgg13", 133_047_848L,
+        "vgg13_bn", 133_053_736L,
+        "vgg16", 138_357_544L,
+        "vgg16_bn", 138_365_992L,
+        "vgg19", 143_667_240L,
+        "vgg19_bn", 143_678_248L);
+  }
+
+  // VGG*_Weights meta: min_size (32, 32); the adaptive pool makes up the 7x7.
+  @Override
+  protected long[] forwardInputShape() {
+    return new long[] {3, 32, 32};
+  }
 
   @Test
-  void catalogHasTorchvisionsVariantsAndParameterCounts() {
-    // VGG*_Weights.IMAGENET1K_V1.meta["num_params"] in torchvision 0.14
-    Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("vgg11", 132_863_336L);
-    expected.put("vgg11_bn", 132_868_840L);
-    expected.put("vgg13", 133_047_848L);
-    expected.put("vgg13_bn", 133_053_736L);
-    expected.put("vgg16", 138_357_544L);
-    expected.put("vgg16_bn", 138_365_992L);
-    expected.put("vgg19", 143_667_240L);
-    expected.put("vgg19_bn", 143_678_248L);
-    Map<String, Long> actual = new LinkedHashMap<>();
-    family.variants().forEach(v -> actual.put(v.name(), v.parameters()));
-    assertEquals(expected, actual);
-    for (VariantSpec v : family.variants()) {
+  void everyVariantHasTorchvisionsInputAndPreprocessing() {
+    for (VariantSpec v : family().variants()) {
       assertEquals(List.of(3, 224, 224), v.inputShape(), v.name());
       assertEquals(1000, v.numClasses(), v.name());
       assertEquals(PreprocessSpec.imagenet(256, 224, PreprocessSpec.Interpolation.BILINEAR),
@@ -55,7 +54,7 @@ class VggFamilyTest {
 
   @Test
   void configurationsHaveTheWeightLayersTheirNamesSay() {
-    for (VggFamily.Config c : VggFamily.CONFIGS) {
+    for (VggFamily.Config c : new VggFamily().configs()) {
       long convs = Arrays.stream(c.layers()).filter(v -> v != VGG.M).count();
       String depth = c.name().replace("vgg", "").replace("_bn", "");
       assertEquals(Integer.parseInt(depth), convs + 3, c.name());
@@ -82,7 +81,7 @@ class VggFamilyTest {
   @Test
   void freshNetworksAreInitialisedLikeTorchvision() {
     torch.manual_seed(5);
-    try (ClassifierModule model = family.build("vgg11_bn");
+    try (ClassifierModule model = family().build("vgg11_bn");
         PointerScope scope = new PointerScope()) {
       Map<String, Tensor> sd = StateDict.of(model);
       assertEquals(0.01, sd.get("classifier.3.weight").std().item_double(), 1e-4);
@@ -93,41 +92,6 @@ class VggFamilyTest {
       assertEquals(0, sd.get("features.4.bias").abs().max().item_double(), 0);
       assertEquals(1, sd.get("features.5.weight").min().item_double(), 0);
     }
-  }
-
-  @Test
-  void forwardGivesFiniteDeterministicLogitsInEvalMode() {
-    try (ClassifierModule model = family.build("vgg11_bn");
-        PointerScope scope = new PointerScope();
-        InferenceMode guard = new InferenceMode()) {
-      model.eval();
-      // VGG*_Weights meta: min_size (32, 32); the adaptive pool makes up the 7x7.
-      Tensor x = torch.randn(2, 3, 32, 32);
-      Tensor logits = model.forward(x);
-      assertEquals(List.of(2L, 1000L), shape(logits));
-      assertTrue(torch.isfinite(logits).all().item_bool());
-      assertTrue(torch.equal(logits, model.forward(x)));
-    }
-  }
-
-  @Test
-  void unknownVariantIsRejectedWithTheKnownNames() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> family.build("vgg15"));
-    assertTrue(e.getMessage().contains("vgg19_bn"), e.getMessage());
-  }
-
-  @Test
-  void familyIsAnIndexedPf4jExtension() throws IOException {
-    assertTrue(VggFamily.class.isAnnotationPresent(Extension.class));
-    List<String> indexed = new ArrayList<>();
-    for (URL url : Collections.list(
-        getClass().getClassLoader().getResources("META-INF/extensions.idx"))) {
-      try (InputStream in = url.openStream()) {
-        indexed.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
-    }
-    assertTrue(indexed.contains(VggFamily.class.getName()), indexed.toString());
   }
 
   private static List<Long> shape(Tensor t) {
