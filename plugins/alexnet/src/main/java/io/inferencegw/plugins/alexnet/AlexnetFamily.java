@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -23,13 +22,9 @@ public class AlexnetFamily extends ConfiguredFamily<AlexnetFamily.Config> {
   record Config(String name, double dropout) implements Variant {}
 
   public AlexnetFamily() {
-    super(NAME, List.of(new Config("alexnet", 0.5)));
+    super(NAME, NUM_CLASSES, PREPROCESS, List.of(new Config("alexnet", 0.5)));
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

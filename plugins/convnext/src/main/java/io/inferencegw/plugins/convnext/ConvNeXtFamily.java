@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugins.convnext.ConvNeXt.Stage;
 import java.util.List;
 import org.pf4j.Extension;
@@ -25,7 +24,12 @@ public class ConvNeXtFamily extends ConfiguredFamily<ConvNeXtFamily.Config> {
 
   /** One row per variant, as torchvision's {@code convnext_*} builders. */
   record Config(String name, List<Stage> blockSetting, double stochasticDepthProb, int resize)
-      implements ConfiguredFamily.Variant {}
+      implements ConfiguredFamily.Variant {
+    @Override
+    public PreprocessSpec preprocess() {
+      return PreprocessSpec.imagenet(resize(), SIZE, Interpolation.BILINEAR);
+    }
+  }
 
   private static final List<Config> CONFIGS = List.of(
       new Config("convnext_tiny", List.of(
@@ -42,14 +46,9 @@ public class ConvNeXtFamily extends ConfiguredFamily<ConvNeXtFamily.Config> {
           new Stage(1536, 0, 3)), 0.5, 232));
 
   public ConvNeXtFamily() {
-    super(NAME, CONFIGS);
+    super(NAME, NUM_CLASSES, CONFIGS);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES,
-        PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR));
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -36,7 +35,7 @@ public class DensenetFamily extends ConfiguredFamily<DensenetFamily.Config> {
   record Config(String name, DenseNet.Config network) implements Variant {}
 
   public DensenetFamily() {
-    super(NAME, List.of(
+    super(NAME, NUM_CLASSES, PREPROCESS, List.of(
         new Config("densenet121", new DenseNet.Config(32, 64, 6, 12, 24, 16)),
         new Config("densenet161", new DenseNet.Config(48, 96, 6, 12, 36, 24)),
         new Config("densenet169", new DenseNet.Config(32, 64, 6, 12, 32, 32)),
@@ -44,10 +43,6 @@ public class DensenetFamily extends ConfiguredFamily<DensenetFamily.Config> {
         new Config("densenet264", new DenseNet.Config(32, 64, 6, 12, 64, 48))));
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

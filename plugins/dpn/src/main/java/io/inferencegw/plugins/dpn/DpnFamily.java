@@ -5,7 +5,6 @@ import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -48,7 +47,7 @@ public class DpnFamily extends ConfiguredFamily<DpnFamily.Config> {
       implements Variant {}
 
   public DpnFamily() {
-    super(NAME, List.of(
+    super(NAME, NUM_CLASSES, List.of(
         new Config("dpn68", new DPN.Config(true, 10, 128, 32, false,
             List.of(3, 4, 12, 3), List.of(16, 32, 32, 64)), MXNET_PREPROCESS),
         new Config("dpn68b", new DPN.Config(true, 10, 128, 32, true,
@@ -63,10 +62,6 @@ public class DpnFamily extends ConfiguredFamily<DpnFamily.Config> {
             List.of(4, 8, 28, 3), List.of(16, 32, 32, 128)), MXNET_PREPROCESS)));
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

@@ -8,7 +8,6 @@ import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugins.efficientnet.EfficientNet.Norm;
 import io.inferencegw.plugins.efficientnet.EfficientNet.Stage;
 import java.util.List;
@@ -111,13 +110,9 @@ public class EfficientnetFamily extends ConfiguredFamily<EfficientnetFamily.Conf
           new PreprocessSpec(ColorMode.RGB, 480, 480, 480, Interpolation.BICUBIC, HALF, HALF)));
 
   public EfficientnetFamily() {
-    super(NAME, CONFIGS);
+    super(NAME, NUM_CLASSES, CONFIGS);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

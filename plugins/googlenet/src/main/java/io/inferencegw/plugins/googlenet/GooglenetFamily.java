@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.blocks.inception.TransformInput;
 import java.util.List;
 import org.pf4j.Extension;
@@ -46,13 +45,9 @@ public class GooglenetFamily extends ConfiguredFamily<GooglenetFamily.Config> {
 
   /** Another table, e.g. torchvision's plain {@code googlenet()} for the parity test. */
   GooglenetFamily(List<Config> configs) {
-    super(NAME, configs);
+    super(NAME, NUM_CLASSES, PREPROCESS, configs);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

@@ -5,7 +5,6 @@ import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.blocks.inception.TransformInput;
 import io.inferencegw.plugins.inception.resnetv2.InceptionResnetV2;
 import io.inferencegw.plugins.inception.v3.Inception3;
@@ -76,7 +75,7 @@ public class InceptionFamily extends ConfiguredFamily<InceptionFamily.Config> {
 
   /** Another table, e.g. the torchvision variant alone, for the parity test. */
   InceptionFamily(List<Config> configs) {
-    super(NAME, configs);
+    super(NAME, NUM_CLASSES, configs);
   }
 
   /**
@@ -100,10 +99,6 @@ public class InceptionFamily extends ConfiguredFamily<InceptionFamily.Config> {
         (classes, init) -> builder.apply(classes));
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

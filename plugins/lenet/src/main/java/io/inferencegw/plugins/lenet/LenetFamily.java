@@ -5,7 +5,6 @@ import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugins.lenet.LeNet.Activation;
 import io.inferencegw.plugins.lenet.LeNet.Pooling;
 import java.util.List;
@@ -39,15 +38,11 @@ public class LenetFamily extends ConfiguredFamily<LenetFamily.Config> {
   record Config(String name, Activation activation, Pooling pooling) implements Variant {}
 
   public LenetFamily() {
-    super(NAME, List.of(
+    super(NAME, NUM_CLASSES, PREPROCESS, List.of(
         new Config("lenet5", Activation.SIGMOID, Pooling.AVG),
         new Config("lenet5-relu", Activation.RELU, Pooling.MAX)));
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -24,7 +23,12 @@ public class MnasnetFamily extends ConfiguredFamily<MnasnetFamily.Config> {
   public static final double DROPOUT = 0.2;
 
   /** One row per variant: the depth multiplier and the weights' resize. */
-  record Config(String name, double alpha, int resize) implements ConfiguredFamily.Variant {}
+  record Config(String name, double alpha, int resize) implements ConfiguredFamily.Variant {
+    @Override
+    public PreprocessSpec preprocess() {
+      return PreprocessSpec.imagenet(resize(), SIZE, Interpolation.BILINEAR);
+    }
+  }
 
   private static final List<Config> CONFIGS = List.of(
       new Config("mnasnet0_5", 0.5, 256),
@@ -33,14 +37,9 @@ public class MnasnetFamily extends ConfiguredFamily<MnasnetFamily.Config> {
       new Config("mnasnet1_3", 1.3, 232));
 
   public MnasnetFamily() {
-    super(NAME, CONFIGS);
+    super(NAME, NUM_CLASSES, CONFIGS);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES,
-        PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR));
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

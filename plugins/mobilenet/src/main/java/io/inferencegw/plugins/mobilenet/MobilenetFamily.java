@@ -5,7 +5,6 @@ import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.pf4j.Extension;
@@ -51,13 +50,9 @@ public class MobilenetFamily extends ConfiguredFamily<MobilenetFamily.Config> {
           PreprocessSpec.imagenet(256, SIZE, Interpolation.BILINEAR)));
 
   public MobilenetFamily() {
-    super(NAME, CONFIGS);
+    super(NAME, NUM_CLASSES, CONFIGS);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

@@ -7,7 +7,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugins.regnet.BlockParams.DesignSpace;
 import java.util.List;
 import org.pf4j.Extension;
@@ -59,13 +58,9 @@ public class RegnetFamily extends ConfiguredFamily<RegnetFamily.Config> {
       new Config("regnet_y_128gf", y(27, 456, 160.83, 2.52, 264), SWAG));
 
   public RegnetFamily() {
-    super(NAME, CONFIGS);
+    super(NAME, NUM_CLASSES, CONFIGS);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

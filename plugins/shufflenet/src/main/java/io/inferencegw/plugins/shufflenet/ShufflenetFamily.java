@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -25,7 +24,12 @@ public class ShufflenetFamily extends ConfiguredFamily<ShufflenetFamily.Config> 
 
   /** One row per variant: torchvision's {@code stages_out_channels} and the weights' resize. */
   record Config(String name, List<Integer> channels, int resize)
-      implements ConfiguredFamily.Variant {}
+      implements ConfiguredFamily.Variant {
+    @Override
+    public PreprocessSpec preprocess() {
+      return PreprocessSpec.imagenet(resize(), SIZE, Interpolation.BILINEAR);
+    }
+  }
 
   private static final List<Config> CONFIGS = List.of(
       new Config("shufflenet_v2_x0_5", List.of(24, 48, 96, 192, 1024), 256),
@@ -34,14 +38,9 @@ public class ShufflenetFamily extends ConfiguredFamily<ShufflenetFamily.Config> 
       new Config("shufflenet_v2_x2_0", List.of(24, 244, 488, 976, 2048), 232));
 
   public ShufflenetFamily() {
-    super(NAME, CONFIGS);
+    super(NAME, NUM_CLASSES, CONFIGS);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES,
-        PreprocessSpec.imagenet(c.resize(), SIZE, Interpolation.BILINEAR));
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

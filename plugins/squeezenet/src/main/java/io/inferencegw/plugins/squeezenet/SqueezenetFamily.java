@@ -7,7 +7,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugins.squeezenet.SqueezeNet.Stage;
 import java.util.List;
 import org.pf4j.Extension;
@@ -29,7 +28,7 @@ public class SqueezenetFamily extends ConfiguredFamily<SqueezenetFamily.Config> 
       implements Variant {}
 
   public SqueezenetFamily() {
-    super(NAME, List.of(
+    super(NAME, NUM_CLASSES, PREPROCESS, List.of(
         new Config("squeezenet1_0", 96, 7, List.of(
             POOL,
             fire(16, 64, 64), fire(16, 64, 64), fire(32, 128, 128),
@@ -46,10 +45,6 @@ public class SqueezenetFamily extends ConfiguredFamily<SqueezenetFamily.Config> 
             fire(48, 192, 192), fire(48, 192, 192), fire(64, 256, 256), fire(64, 256, 256)))));
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

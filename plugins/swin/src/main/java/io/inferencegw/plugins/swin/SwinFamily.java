@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -27,7 +26,12 @@ public class SwinFamily extends ConfiguredFamily<SwinFamily.Config> {
   /** One row per variant, as torchvision's {@code swin_*} builders. */
   record Config(String name, int embedDim, int[] depths, int[] numHeads, int window,
       double stochasticDepthProb, boolean v2, int resize, int crop)
-      implements ConfiguredFamily.Variant {}
+      implements ConfiguredFamily.Variant {
+    @Override
+    public PreprocessSpec preprocess() {
+      return PreprocessSpec.imagenet(resize(), crop(), Interpolation.BICUBIC);
+    }
+  }
 
   private static final int[] TINY = {2, 2, 6, 2};
   private static final int[] DEEP = {2, 2, 18, 2};
@@ -43,14 +47,9 @@ public class SwinFamily extends ConfiguredFamily<SwinFamily.Config> {
       new Config("swin_v2_b", 128, DEEP, HEADS_128, 8, 0.5, true, 272, 256));
 
   public SwinFamily() {
-    super(NAME, CONFIGS);
+    super(NAME, NUM_CLASSES, CONFIGS);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES,
-        PreprocessSpec.imagenet(c.resize(), c.crop(), Interpolation.BICUBIC));
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

@@ -6,7 +6,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -43,7 +42,7 @@ public class VggFamily extends ConfiguredFamily<VggFamily.Config> {
   }
 
   public VggFamily() {
-    super(NAME, List.of(
+    super(NAME, NUM_CLASSES, PREPROCESS, List.of(
         new Config("vgg11", "A", false),
         new Config("vgg11_bn", "A", true),
         new Config("vgg13", "B", false),
@@ -54,10 +53,6 @@ public class VggFamily extends ConfiguredFamily<VggFamily.Config> {
         new Config("vgg19_bn", "E", true)));
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, PREPROCESS);
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

@@ -4,7 +4,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ConfiguredFamily;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
-import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -42,13 +41,9 @@ public class VitFamily extends ConfiguredFamily<VitFamily.Config> {
           PreprocessSpec.imagenet(224, IMAGE_SIZE, Interpolation.BICUBIC)));
 
   public VitFamily() {
-    super(NAME, CONFIGS);
+    super(NAME, NUM_CLASSES, CONFIGS);
   }
 
-  @Override
-  protected VariantSpec spec(Config c) {
-    return VariantSpec.of(c.name(), NUM_CLASSES, c.preprocess());
-  }
 
   @Override
   protected ClassifierModule build(Config c) {

@@ -55,11 +55,6 @@ public class BasicConv2d extends Module implements Layer {
     outChannels = out;
   }
 
-  /** Parameters of a unit: the convolution's weight, the batch norm's weight and bias. */
-  public static long parameterCount(int in, int out, int kernelH, int kernelW) {
-    return (long) in * out * kernelH * kernelW + 2L * out;
-  }
-
   public Conv2dImpl conv() {
     return conv;
   }

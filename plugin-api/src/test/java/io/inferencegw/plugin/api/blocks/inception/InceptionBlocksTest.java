@@ -25,7 +25,8 @@ class InceptionBlocksTest {
       assertEquals(List.of("conv.weight", "bn.weight", "bn.bias", "bn.running_mean",
           "bn.running_var", "bn.num_batches_tracked"), List.copyOf(sd.keySet()));
       assertEquals(List.of(16L, 8L, 1L, 7L), shape(sd.get("conv.weight")));
-      assertEquals(BasicConv2d.parameterCount(8, 16, 1, 7), StateDict.parameterCount(unit));
+      // the 1x7 convolution's weight (no bias), the batch norm's weight and bias
+      assertEquals(8 * 16 * 1 * 7 + 2 * 16, StateDict.parameterCount(unit));
       assertEquals(1e-3, unit.bn().options().eps().get(), 0);
       assertEquals(16, unit.outChannels());
     }
