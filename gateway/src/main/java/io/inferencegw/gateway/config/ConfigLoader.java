@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -160,19 +162,32 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * An optional top-level section: absent, what {@code absent} gives; else a map whose keys
+   * are checked against {@code keys}, read by {@code read} (given the map and the place to name
+   * in errors).
+   */
+  private static <T> T section(Map<String, Object> root, String name, Set<String> keys,
+      String source, Supplier<T> absent, BiFunction<Map<String, Object>, String, T> read) {
+    if (!root.containsKey(name)) {
+      return absent.get();
+    }
+    String where = source + ": " + name;
+    Map<String, Object> section = asMap(root.get(name), where);
+    checkKeys(section, keys, where);
+    return read.apply(section, where);
+  }
+
   /** The optional {@code streams:} section: limits of WebSocket frame streams. */
   private static StreamConfig parseStreams(Map<String, Object> root, String source) {
-    if (!root.containsKey("streams")) {
-      return StreamConfig.DEFAULT;
-    }
-    String where = source + ": streams";
-    Map<String, Object> s = asMap(root.get("streams"), where);
-    checkKeys(s, STREAM_KEYS, where);
-    return new StreamConfig(
-        intValue(s, "max_message_bytes", StreamConfig.DEFAULT.maxMessageBytes(),
-            StreamConfig.MAX_MESSAGE_BYTES, where),
-        intValue(s, "max_queued_frames", StreamConfig.DEFAULT.maxQueuedFrames(),
-            StreamConfig.MAX_QUEUED_FRAMES, where));
+    return section(root, "streams", STREAM_KEYS, source, () -> StreamConfig.DEFAULT,
+        (s, where) -> {
+      return new StreamConfig(
+          intValue(s, "max_message_bytes", StreamConfig.DEFAULT.maxMessageBytes(),
+              StreamConfig.MAX_MESSAGE_BYTES, where),
+          intValue(s, "max_queued_frames", StreamConfig.DEFAULT.maxQueuedFrames(),
+              StreamConfig.MAX_QUEUED_FRAMES, where));
+    });
   }
 
   /**
@@ -181,61 +196,52 @@ public final class ConfigLoader {
    */
   private static AccessLogConfig parseAccessLog(Map<String, Object> root, String source,
       Path base) {
-    if (!root.containsKey("access_log")) {
-      return AccessLogConfig.DEFAULT;
-    }
-    String where = source + ": access_log";
-    Map<String, Object> a = asMap(root.get("access_log"), where);
-    checkKeys(a, ACCESS_LOG_KEYS, where);
-    Object path = a.get("path");
-    if (path != null && !(path instanceof String)) {
-      throw new ConfigException(where + ": 'path' must be a string");
-    }
-    Path file = path == null || ((String) path).isBlank() ? null : base.resolve((String) path);
-    return new AccessLogConfig(file, intValue(a, "queue_capacity",
-        AccessLogConfig.DEFAULT.queueCapacity(), AccessLogConfig.QUEUE_CAPACITY, where));
+    return section(root, "access_log", ACCESS_LOG_KEYS, source, () -> AccessLogConfig.DEFAULT,
+        (a, where) -> {
+      Object path = a.get("path");
+      if (path != null && !(path instanceof String)) {
+        throw new ConfigException(where + ": 'path' must be a string");
+      }
+      Path file = path == null || ((String) path).isBlank() ? null : base.resolve((String) path);
+      return new AccessLogConfig(file, intValue(a, "queue_capacity",
+          AccessLogConfig.DEFAULT.queueCapacity(), AccessLogConfig.QUEUE_CAPACITY, where));
+    });
   }
 
   /** The optional {@code connections:} section: limits of client connections to the port. */
   private static ConnectionLimits parseConnections(Map<String, Object> root, String source) {
-    if (!root.containsKey("connections")) {
-      return ConnectionLimits.DEFAULT;
-    }
-    String where = source + ": connections";
-    Map<String, Object> c = asMap(root.get("connections"), where);
-    checkKeys(c, CONNECTION_KEYS, where);
-    ConnectionLimits d = ConnectionLimits.DEFAULT;
-    return new ConnectionLimits(
-        intValue(c, "max_connections", d.maxConnections(), ConnectionLimits.MAX_CONNECTIONS,
-            where),
-        intValue(c, "request_head_timeout_seconds", d.requestHeadSeconds(),
-            ConnectionLimits.REQUEST_HEAD_SECONDS, where),
-        intValue(c, "http1_idle_timeout_seconds", d.http1IdleSeconds(),
-            ConnectionLimits.HTTP1_IDLE_SECONDS, where),
-        intValue(c, "http2_idle_timeout_seconds", d.http2IdleSeconds(),
-            ConnectionLimits.HTTP2_IDLE_SECONDS, where),
-        intValue(c, "websocket_idle_timeout_seconds", d.webSocketIdleSeconds(),
-            ConnectionLimits.WEBSOCKET_IDLE_SECONDS, where));
+    return section(root, "connections", CONNECTION_KEYS, source, () -> ConnectionLimits.DEFAULT,
+        (c, where) -> {
+      ConnectionLimits d = ConnectionLimits.DEFAULT;
+      return new ConnectionLimits(
+          intValue(c, "max_connections", d.maxConnections(), ConnectionLimits.MAX_CONNECTIONS,
+              where),
+          intValue(c, "request_head_timeout_seconds", d.requestHeadSeconds(),
+              ConnectionLimits.REQUEST_HEAD_SECONDS, where),
+          intValue(c, "http1_idle_timeout_seconds", d.http1IdleSeconds(),
+              ConnectionLimits.HTTP1_IDLE_SECONDS, where),
+          intValue(c, "http2_idle_timeout_seconds", d.http2IdleSeconds(),
+              ConnectionLimits.HTTP2_IDLE_SECONDS, where),
+          intValue(c, "websocket_idle_timeout_seconds", d.webSocketIdleSeconds(),
+              ConnectionLimits.WEBSOCKET_IDLE_SECONDS, where));
+    });
   }
 
   private static ManagementConfig parseManagement(Map<String, Object> root, String source) {
-    if (!root.containsKey("management")) {
-      return ManagementConfig.fromEnvironment();
-    }
-    String where = source + ": management";
-    Map<String, Object> m = asMap(root.get("management"), where);
-    checkKeys(m, MANAGEMENT_KEYS, where);
-    java.util.Optional<String> token =
-        m.containsKey("token") ? java.util.Optional.of(stringValue(m, "token", where))
-            : ManagementConfig.envToken();
-    List<String> trusted = ManagementConfig.LOOPBACK;
-    if (m.containsKey("trusted_networks")) {
-      if (!(m.get("trusted_networks") instanceof List<?> nets)) {
-        throw new ConfigException(where + ".trusted_networks must be a list of CIDR blocks");
+    return section(root, "management", MANAGEMENT_KEYS, source,
+        ManagementConfig::fromEnvironment, (m, where) -> {
+      Optional<String> token =
+          m.containsKey("token") ? Optional.of(stringValue(m, "token", where))
+              : ManagementConfig.envToken();
+      List<String> trusted = ManagementConfig.LOOPBACK;
+      if (m.containsKey("trusted_networks")) {
+        if (!(m.get("trusted_networks") instanceof List<?> nets)) {
+          throw new ConfigException(where + ".trusted_networks must be a list of CIDR blocks");
+        }
+        trusted = nets.stream().map(String::valueOf).toList();
       }
-      trusted = nets.stream().map(String::valueOf).toList();
-    }
-    return new ManagementConfig(token, trusted);
+      return new ManagementConfig(token, trusted);
+    });
   }
 
   /**

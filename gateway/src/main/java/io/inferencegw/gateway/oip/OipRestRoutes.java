@@ -50,8 +50,10 @@ public final class OipRestRoutes {
   private final BooleanSupplier ready;
   private final OipRequests requests;
 
-  /** @param ready the gateway's readiness, as GET /health/ready answers it */
-  /** @param recorder told of every answered infer request */
+  /**
+   * @param ready the gateway's readiness, as GET /health/ready answers it
+   * @param recorder told of every answered infer request
+   */
   public OipRestRoutes(Vertx vertx, ModelManager models, InputLimits limits,
       BooleanSupplier ready, RequestRecorder recorder) {
     this.vertx = vertx;
