@@ -7,8 +7,6 @@ import io.inferencegw.proto.v1.ListModelsRequest;
 import io.inferencegw.proto.v1.ListModelsResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
 
 /**
@@ -16,14 +14,10 @@ import io.vertx.grpc.common.GrpcStatus;
  * tests: the generated service methods, per-call deadlines and error statuses as
  * {@link CallFailed}.
  */
-public final class GatewayClient implements AutoCloseable {
-
-  private final GrpcClient grpc;
-  private final SocketAddress address;
+public final class GatewayClient extends UnaryClient {
 
   public GatewayClient(Vertx vertx, String host, int port) {
-    this.grpc = UnaryCalls.client(vertx);
-    this.address = SocketAddress.inetSocketAddress(port, host);
+    super(vertx, host, port);
   }
 
   public Future<ClassifyResponse> classify(ClassifyRequest request) {
@@ -36,7 +30,7 @@ public final class GatewayClient implements AutoCloseable {
    * and the server's message.
    */
   public Future<ClassifyResponse> classify(ClassifyRequest request, long timeoutMillis) {
-    return UnaryCalls.call(grpc, address, ClassifierGrpcClient.Classify, request, timeoutMillis);
+    return call(ClassifierGrpcClient.Classify, request, timeoutMillis);
   }
 
   /** A call the gateway answered with an error status. */
@@ -59,12 +53,6 @@ public final class GatewayClient implements AutoCloseable {
    * {@link CallFailed}.
    */
   public Future<ListModelsResponse> listModels() {
-    return UnaryCalls.call(grpc, address, ClassifierGrpcClient.ListModels,
-        ListModelsRequest.getDefaultInstance(), 0);
-  }
-
-  @Override
-  public void close() {
-    grpc.close();
+    return call(ClassifierGrpcClient.ListModels, ListModelsRequest.getDefaultInstance(), 0);
   }
 }

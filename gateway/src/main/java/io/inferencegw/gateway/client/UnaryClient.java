@@ -12,17 +12,21 @@ import io.vertx.grpc.common.ServiceMethod;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Unary gRPC calls to the gateway, as the clients of this package make them. */
-final class UnaryCalls {
+/**
+ * A client making unary gRPC calls to the gateway over one HTTP/2 cleartext connection (prior
+ * knowledge), for messages up to 64 MiB: the base of this package's service clients.
+ */
+public abstract class UnaryClient implements AutoCloseable {
 
-  private UnaryCalls() {}
+  private final GrpcClient grpc;
+  private final SocketAddress address;
 
-  /** A gRPC client over HTTP/2 cleartext with prior knowledge, for messages up to 64 MiB. */
-  static GrpcClient client(Vertx vertx) {
-    return GrpcClient.client(vertx,
+  protected UnaryClient(Vertx vertx, String host, int port) {
+    this.grpc = GrpcClient.client(vertx,
         new GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024),
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
             .setHttp2ClearTextUpgrade(false));
+    this.address = SocketAddress.inetSocketAddress(port, host);
   }
 
   /**
@@ -30,15 +34,14 @@ final class UnaryCalls {
    * error status fails with {@link GatewayClient.CallFailed}, which carries the status and the
    * server's message.
    */
-  static <Req, Resp> Future<Resp> call(GrpcClient grpc, SocketAddress address,
+  public final <Req, Resp> Future<Resp> call(
       ServiceMethod<Resp, Req> method, Req request, long timeoutMillis) {
-    return call(grpc, address, method, request, timeoutMillis, Map.of());
+    return call(method, request, timeoutMillis, Map.of());
   }
 
   /** As above, sending {@code metadata} (such as {@code authorization}) with the call. */
-  static <Req, Resp> Future<Resp> call(GrpcClient grpc, SocketAddress address,
-      ServiceMethod<Resp, Req> method, Req request, long timeoutMillis,
-      Map<String, String> metadata) {
+  public final <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request,
+      long timeoutMillis, Map<String, String> metadata) {
     return grpc.request(address, method).compose(req -> {
       metadata.forEach((k, v) -> req.headers().set(k, v));
       if (timeoutMillis > 0) {
@@ -52,5 +55,10 @@ final class UnaryCalls {
                 ? new GatewayClient.CallFailed(status, resp.statusMessage()) : err);
           }));
     });
+  }
+
+  @Override
+  public void close() {
+    grpc.close();
   }
 }
