@@ -61,18 +61,19 @@ public final class GatewayMetrics implements ServingMetrics {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new ProcessResidentMemory().bindTo(registry);
-    pluginLoads = Counter.builder("gateway.plugin.loads")
-        .description("Plugin JARs loaded while no version of the plugin was loaded")
-        .register(registry);
-    pluginReloads = Counter.builder("gateway.plugin.reloads")
-        .description("Plugin JARs loaded in place of a loaded version (hot reload)")
-        .register(registry);
-    pluginFailures = Counter.builder("gateway.plugin.failures")
-        .description("Plugin JARs that could not be loaded; the previous version keeps serving")
-        .register(registry);
-    accessLogDropped = Counter.builder("gateway.access.log.dropped")
-        .description("Access log lines dropped because the writer fell behind")
-        .register(registry);
+    pluginLoads = counter("gateway.plugin.loads",
+        "Plugin JARs loaded while no version of the plugin was loaded");
+    pluginReloads = counter("gateway.plugin.reloads",
+        "Plugin JARs loaded in place of a loaded version (hot reload)");
+    pluginFailures = counter("gateway.plugin.failures",
+        "Plugin JARs that could not be loaded; the previous version keeps serving");
+    accessLogDropped = counter("gateway.access.log.dropped",
+        "Access log lines dropped because the writer fell behind");
+  }
+
+  /** A counter of the whole gateway, without tags. */
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
