@@ -1,9 +1,8 @@
 package io.inferencegw.plugins.inception.resnetv2;
 
-import io.inferencegw.plugin.api.blocks.Layer;
+import io.inferencegw.plugin.api.blocks.Branches;
 import io.inferencegw.plugin.api.blocks.Layers;
 import org.bytedeco.pytorch.Conv2dImpl;
-import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -14,17 +13,16 @@ import org.bytedeco.pytorch.Tensor;
  * the residuals", 0.1 to 0.3), added to the input, and passed through a ReLU, as timm's
  * {@code out = self.conv2d(cat); out = out * self.scale + x; out = self.act(out)}.
  *
- * <p>Subclasses register their branches, then call {@link #projection} so that {@code conv2d}
- * comes after them in the state_dict, as in timm.
+ * <p>Subclasses add their branches, then call {@link #projection} so that {@code conv2d} comes
+ * after them in the state_dict, as in timm.
  */
-public abstract class ScaledResidualBlock extends Module implements Layer {
+public abstract class ScaledResidualBlock extends Branches {
 
   private final double scale;
   private final boolean relu;
   private Conv2dImpl conv2d;
 
   protected ScaledResidualBlock(double scale, boolean relu) {
-    super();
     this.scale = scale;
     this.relu = relu;
   }
@@ -33,9 +31,6 @@ public abstract class ScaledResidualBlock extends Module implements Layer {
   protected final void projection(int mixedChannels, int channels) {
     conv2d = register_module("conv2d", Layers.conv2d(mixedChannels, channels, 1, 1, 0));
   }
-
-  /** The concatenated branch outputs, a new tensor. */
-  public abstract Tensor branches(Tensor x);
 
   /** The 1x1 projection {@code conv2d}. */
   public Conv2dImpl conv2d() {
@@ -48,7 +43,7 @@ public abstract class ScaledResidualBlock extends Module implements Layer {
 
   @Override
   public Tensor forward(Tensor x) {
-    Tensor mixed = branches(x);
+    Tensor mixed = concatenate(x);
     Tensor out = conv2d.forward(mixed);
     mixed.close();
     // out * scale + x, the same float operations in place: no temporaries
