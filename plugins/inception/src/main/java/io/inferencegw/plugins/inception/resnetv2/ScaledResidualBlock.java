@@ -37,15 +37,10 @@ public abstract class ScaledResidualBlock extends Branches {
     return conv2d;
   }
 
-  public double scale() {
-    return scale;
-  }
-
   @Override
   public Tensor forward(Tensor x) {
-    Tensor mixed = concatenate(x);
-    Tensor out = conv2d.forward(mixed);
-    mixed.close();
+    // the concatenation is closed as soon as conv2d has read it
+    Tensor out = Layers.chain(x, this::concatenate, conv2d::forward);
     // out * scale + x, the same float operations in place: no temporaries
     try (Scalar s = new Scalar(scale)) {
       out.mul_(s);
