@@ -101,6 +101,25 @@ public final class Init {
     }
   }
 
+  /**
+   * The {@code init_weights} of torchvision's GoogLeNet (std 0.01) and Inception v3 (std 0.1):
+   * every convolution and linear weight, the parameters named {@code weight} with two or more
+   * axes, {@code trunc_normal_(mean=0, std=std, a=-2, b=2)} ({@link #truncNormalFarBounds}), in
+   * the order of {@code named_parameters}; everything else is left as built.
+   */
+  public static void truncNormalWeights(Module module, double std) {
+    try (PointerScope scope = new PointerScope()) {
+      StringTensorDict params = module.named_parameters(true);
+      for (long i = 0; i < params.size(); i++) {
+        var item = params.get(i);
+        Tensor p = item.value();
+        if (item.key().getString().endsWith("weight") && p.dim() >= 2) {
+          truncNormalFarBounds(p, 0, std, -2, 2);
+        }
+      }
+    }
+  }
+
   /** Standard normal CDF via erf (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */
   static double normalCdf(double x) {
     double z = Math.abs(x) / Math.sqrt(2.0);

@@ -35,6 +35,16 @@ public class Sequential extends Module implements Layer {
     super();
   }
 
+  /** {@code nn.Sequential(*blocks)}: Java blocks (units of a branch, ...) indexed from 0. */
+  @SafeVarargs
+  public static <M extends Module & Layer> Sequential of(M... blocks) {
+    Sequential s = new Sequential();
+    for (M block : blocks) {
+      s.add(block);
+    }
+    return s;
+  }
+
   /** Registers {@code module} under the next index; the forward pass calls {@code forward}. */
   public <M extends Module> M add(M module, Layer forward, String description) {
     String index = Integer.toString(layers.size());

@@ -36,6 +36,17 @@ class SequentialTest {
   }
 
   @Test
+  void ofIndexesJavaBlocksFromZero() {
+    Sequential s = Sequential.of(new Sequential().add(Layers.conv2d(3, 4, 1, 1, 0)),
+        new Sequential().add(Layers.RELU).add(Layers.linear(4, 2)));
+    try (PointerScope scope = new PointerScope()) {
+      assertEquals(List.of("0.0.weight", "0.0.bias", "1.1.weight", "1.1.bias"),
+          List.copyOf(StateDict.of(s).keySet()));
+    }
+    assertEquals(2, s.size());
+  }
+
+  @Test
   void nestedSequentialsGiveDottedKeys() {
     Parent parent = new Parent();
     try (PointerScope scope = new PointerScope()) {

@@ -10,10 +10,8 @@ import io.inferencegw.plugin.api.blocks.inception.BasicConv2d;
 import io.inferencegw.plugin.api.blocks.inception.TransformInput;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DropoutImpl;
 import org.bytedeco.pytorch.LinearImpl;
-import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -91,7 +89,7 @@ public final class GoogLeNet extends ClassifierModule {
     LinearImpl fc = register_module("fc", Layers.linear(1024, numClasses));
     layers.add(fc::forward);
     if (initWeights) {
-      initWeights();
+      Init.truncNormalWeights(this, 0.01);
     }
   }
 
@@ -99,20 +97,6 @@ public final class GoogLeNet extends ClassifierModule {
       int ch5x5red, int ch5x5, int poolProj) {
     return register_module(name,
         new Inception(in, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, poolProj));
-  }
-
-  /** Convolution and linear weights are the parameters named weight with two or more axes. */
-  private void initWeights() {
-    try (PointerScope scope = new PointerScope()) {
-      StringTensorDict params = named_parameters(true);
-      for (long i = 0; i < params.size(); i++) {
-        var item = params.get(i);
-        Tensor p = item.value();
-        if (item.key().getString().endsWith("weight") && p.dim() >= 2) {
-          Init.truncNormalFarBounds(p, 0, 0.01, -2, 2);
-        }
-      }
-    }
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.inferencegw.plugins.googlenet;
 
-import io.inferencegw.plugin.api.blocks.Concat;
-import io.inferencegw.plugin.api.blocks.Layer;
+import static io.inferencegw.plugin.api.blocks.inception.BasicConv2d.same;
+
+import io.inferencegw.plugin.api.blocks.Branches;
+import io.inferencegw.plugin.api.blocks.Functional;
 import io.inferencegw.plugin.api.blocks.Layers;
 import io.inferencegw.plugin.api.blocks.Sequential;
 import io.inferencegw.plugin.api.blocks.inception.BasicConv2d;
-import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * The Inception module of GoogLeNet (Szegedy et al. 2014, figure 2b) as torchvision's
@@ -17,37 +17,24 @@ import org.bytedeco.pytorch.Tensor;
  * then a 1x1 projection. Output channels: {@code ch1x1 + ch3x3 + ch5x5 + poolProj}, same height
  * and width as the input.
  */
-public final class Inception extends Module implements Layer {
+public final class Inception extends Branches {
 
-  private final BasicConv2d branch1;
-  private final Sequential branch2;
-  private final Sequential branch3;
-  private final Sequential branch4;
+  private static final Functional POOL = Layers.maxPool2d(3, 1, 1, true);
+
   private final int outChannels;
 
   public Inception(int in, int ch1x1, int ch3x3red, int ch3x3, int ch5x5red, int ch5x5,
       int poolProj) {
-    super();
-    branch1 = register_module("branch1", new BasicConv2d(in, ch1x1, 1));
-    branch2 = register_module("branch2", new Sequential()
-        .add(new BasicConv2d(in, ch3x3red, 1))
-        .add(new BasicConv2d(ch3x3red, ch3x3, 3, 1, 1)));
-    branch3 = register_module("branch3", new Sequential()
-        .add(new BasicConv2d(in, ch5x5red, 1))
-        .add(new BasicConv2d(ch5x5red, ch5x5, 3, 1, 1)));
-    branch4 = register_module("branch4", new Sequential()
-        .add(Layers.maxPool2d(3, 1, 1, true))
-        .add(new BasicConv2d(in, poolProj, 1)));
+    branch("branch1", new BasicConv2d(in, ch1x1, 1));
+    branch("branch2", Sequential.of(new BasicConv2d(in, ch3x3red, 1),
+        same(ch3x3red, ch3x3, 3, 3)));
+    branch("branch3", Sequential.of(new BasicConv2d(in, ch5x5red, 1),
+        same(ch5x5red, ch5x5, 3, 3)));
+    branch("branch4", new Sequential().add(POOL).add(new BasicConv2d(in, poolProj, 1)));
     outChannels = ch1x1 + ch3x3 + ch5x5 + poolProj;
   }
 
   public int outChannels() {
     return outChannels;
-  }
-
-  @Override
-  public Tensor forward(Tensor x) {
-    return Concat.channels(
-        branch1.forward(x), branch2.forward(x), branch3.forward(x), branch4.forward(x));
   }
 }

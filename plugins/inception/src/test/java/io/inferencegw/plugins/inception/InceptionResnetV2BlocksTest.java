@@ -123,7 +123,7 @@ class InceptionResnetV2BlocksTest {
         block.eval();
         Tensor x = torch.randn(2, 2080, 8, 8);
         // relu(conv2d(cat(branch0(x), branch1(x))) * 0.2 + x), from the parts
-        Tensor projected = block.conv2d().forward(block.branches(x));
+        Tensor projected = block.conv2d().forward(block.concatenate(x));
         Tensor expected = projected.mul(new Scalar(0.2)).add(x);
         if (!noRelu) {
           expected = expected.relu();

@@ -55,6 +55,15 @@ public class BasicConv2d extends Module implements Layer {
     outChannels = out;
   }
 
+  /**
+   * {@code kernelH x kernelW}, stride 1, padding {@code (kernelH / 2, kernelW / 2)}: for the odd
+   * kernels of these networks (3x3, 5x5, 1x7, 7x1, 1x3, 3x1) the output keeps the input's height
+   * and width, TensorFlow's {@code padding='SAME'}.
+   */
+  public static BasicConv2d same(int in, int out, int kernelH, int kernelW) {
+    return new BasicConv2d(in, out, kernelH, kernelW, 1, kernelH / 2, kernelW / 2);
+  }
+
   public Conv2dImpl conv() {
     return conv;
   }

@@ -33,6 +33,24 @@ class InceptionBlocksTest {
   }
 
   @Test
+  void samePadsHalfTheKernelSoTheSizeIsKept() {
+    int[][] kernels = {{1, 7}, {7, 1}, {1, 3}, {3, 1}, {3, 3}, {5, 5}};
+    for (int[] k : kernels) {
+      try (BasicConv2d unit = BasicConv2d.same(4, 6, k[0], k[1]);
+          PointerScope scope = new PointerScope();
+          InferenceMode guard = new InferenceMode()) {
+        unit.eval();
+        String what = k[0] + "x" + k[1];
+        assertEquals(List.of(6L, 4L, (long) k[0], (long) k[1]),
+            shape(unit.conv().weight()), what);
+        // in + 2 * pad - kernel + 1 = in only with pad = (kernel - 1) / 2 along each axis
+        assertEquals(List.of(2L, 6L, 9L, 11L), shape(unit.forward(torch.randn(2, 4, 9, 11))),
+            what);
+      }
+    }
+  }
+
+  @Test
   void basicConv2dIsConvThenBatchNormThenRelu() {
     try (BasicConv2d unit = new BasicConv2d(4, 6, 3, 2, 1);
         PointerScope scope = new PointerScope();

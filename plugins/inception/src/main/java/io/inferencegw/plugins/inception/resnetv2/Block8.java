@@ -1,9 +1,9 @@
 package io.inferencegw.plugins.inception.resnetv2;
 
-import io.inferencegw.plugin.api.blocks.Concat;
+import static io.inferencegw.plugin.api.blocks.inception.BasicConv2d.same;
+
 import io.inferencegw.plugin.api.blocks.Sequential;
 import io.inferencegw.plugin.api.blocks.inception.BasicConv2d;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * timm's {@code Block8}, Inception-ResNet-C (figure 19, the 8x8 grid): {@code branch0} 1x1
@@ -15,21 +15,11 @@ public final class Block8 extends ScaledResidualBlock {
 
   public static final int CHANNELS = Mixed7a.OUT_CHANNELS;
 
-  private final BasicConv2d branch0;
-  private final Sequential branch1;
-
   public Block8(double scale, boolean noRelu) {
     super(scale, !noRelu);
-    branch0 = register_module("branch0", new BasicConv2d(CHANNELS, 192, 1));
-    branch1 = register_module("branch1", new Sequential()
-        .add(new BasicConv2d(CHANNELS, 192, 1))
-        .add(new BasicConv2d(192, 224, 1, 3, 1, 0, 1))
-        .add(new BasicConv2d(224, 256, 3, 1, 1, 1, 0)));
+    branch("branch0", new BasicConv2d(CHANNELS, 192, 1));
+    branch("branch1", Sequential.of(new BasicConv2d(CHANNELS, 192, 1), same(192, 224, 1, 3),
+        same(224, 256, 3, 1)));
     projection(192 + 256, CHANNELS);
-  }
-
-  @Override
-  public Tensor branches(Tensor x) {
-    return Concat.channels(branch0.forward(x), branch1.forward(x));
   }
 }

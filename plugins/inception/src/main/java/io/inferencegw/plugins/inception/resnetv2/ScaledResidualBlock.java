@@ -1,9 +1,8 @@
 package io.inferencegw.plugins.inception.resnetv2;
 
-import io.inferencegw.plugin.api.blocks.Layer;
+import io.inferencegw.plugin.api.blocks.Branches;
 import io.inferencegw.plugin.api.blocks.Layers;
 import org.bytedeco.pytorch.Conv2dImpl;
-import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -14,17 +13,16 @@ import org.bytedeco.pytorch.Tensor;
  * the residuals", 0.1 to 0.3), added to the input, and passed through a ReLU, as timm's
  * {@code out = self.conv2d(cat); out = out * self.scale + x; out = self.act(out)}.
  *
- * <p>Subclasses register their branches, then call {@link #projection} so that {@code conv2d}
- * comes after them in the state_dict, as in timm.
+ * <p>Subclasses add their branches, then call {@link #projection} so that {@code conv2d} comes
+ * after them in the state_dict, as in timm.
  */
-public abstract class ScaledResidualBlock extends Module implements Layer {
+public abstract class ScaledResidualBlock extends Branches {
 
   private final double scale;
   private final boolean relu;
   private Conv2dImpl conv2d;
 
   protected ScaledResidualBlock(double scale, boolean relu) {
-    super();
     this.scale = scale;
     this.relu = relu;
   }
@@ -34,23 +32,15 @@ public abstract class ScaledResidualBlock extends Module implements Layer {
     conv2d = register_module("conv2d", Layers.conv2d(mixedChannels, channels, 1, 1, 0));
   }
 
-  /** The concatenated branch outputs, a new tensor. */
-  public abstract Tensor branches(Tensor x);
-
   /** The 1x1 projection {@code conv2d}. */
   public Conv2dImpl conv2d() {
     return conv2d;
   }
 
-  public double scale() {
-    return scale;
-  }
-
   @Override
   public Tensor forward(Tensor x) {
-    Tensor mixed = branches(x);
-    Tensor out = conv2d.forward(mixed);
-    mixed.close();
+    // the concatenation is closed as soon as conv2d has read it
+    Tensor out = Layers.chain(x, this::concatenate, conv2d::forward);
     // out * scale + x, the same float operations in place: no temporaries
     try (Scalar s = new Scalar(scale)) {
       out.mul_(s);

@@ -14,7 +14,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DropoutImpl;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -99,17 +98,11 @@ public final class Inception3 extends ClassifierModule {
     return register_module(name, block);
   }
 
+  /** Std 0.1, redrawn for the two auxiliary layers torchvision gives their own stddev. */
   private void initWeights() {
-    try (PointerScope scope = new PointerScope()) {
-      StringTensorDict params = named_parameters(true);
-      for (long i = 0; i < params.size(); i++) {
-        var item = params.get(i);
-        Tensor p = item.value();
-        if (item.key().getString().endsWith("weight") && p.dim() >= 2) {
-          Init.truncNormalFarBounds(p, 0, 0.1, -2, 2);
-        }
-      }
-      if (auxLogits != null) {
+    Init.truncNormalWeights(this, 0.1);
+    if (auxLogits != null) {
+      try (PointerScope scope = new PointerScope()) {
         Init.truncNormalFarBounds(auxLogits.conv1().conv().weight(), 0, 0.01, -2, 2);
         Init.truncNormalFarBounds(auxLogits.fc().weight(), 0, 0.001, -2, 2);
       }
