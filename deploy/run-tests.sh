@@ -4,9 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# python3-torchvision: the reference oracle for parity tests; dataset-fashion-mnist: training and
-# end-to-end test data; python3-grpcio: the Python client tests; python3-grpc-tools and
-# grpc-proto: the test whose Python client uses stubs generated (grpc_tools.protoc) from our
+# python3-torchvision: the reference oracle for parity tests; libopenblas0-pthread: the BLAS
+# Debian's torch then uses (with the reference BLAS it gets otherwise, its linear layers are ten
+# to forty times slower: the ViT-B/16 reference alone took a minute); dataset-fashion-mnist:
+# training and end-to-end test data; python3-grpcio: the Python client tests; python3-grpc-tools
+# and grpc-proto: the test whose Python client uses stubs generated (grpc_tools.protoc) from our
 # .proto files and from grpc-proto's standard health.proto; chromium: the browser test of the
 # stream demo page (driven over the DevTools protocol, so no chromium-driver is needed);
 # python3-websockets: the Python streaming example test; prometheus: promtool checks the /metrics
@@ -16,8 +18,8 @@ cd "$(dirname "$0")/.."
 # examples are run as written; systemd: systemd-analyze verifies the systemd unit.
 # Where CI=true (as CI runners set it), a test whose prerequisite is missing fails, saying what to
 # install; elsewhere it is skipped.
-packages=(python3-torchvision python3-grpcio python3-grpc-tools grpc-proto python3-websockets
-  dataset-fashion-mnist chromium prometheus nginx curl systemd)
+packages=(python3-torchvision libopenblas0-pthread python3-grpcio python3-grpc-tools grpc-proto
+  python3-websockets dataset-fashion-mnist chromium prometheus nginx curl systemd)
 if ! command -v npm >/dev/null; then
   packages+=(npm)
 fi

@@ -1,5 +1,6 @@
 package io.inferencegw.plugin.api;
 
+import io.inferencegw.plugin.api.blocks.Init;
 import java.util.List;
 import java.util.Optional;
 import org.pf4j.ExtensionPoint;
@@ -33,12 +34,14 @@ public interface ModelFamily extends ExtensionPoint {
    * Builds the network to load a checkpoint into right away (every parameter and buffer is then
    * overwritten, e.g. by {@code WeightLoader.loadStrict}): a family may skip its own weight
    * initialisation here, which takes seconds for the largest networks. Same structure as
-   * {@link #build}, which is what this default does.
+   * {@link #build}. This default is {@link #build} with the fills of
+   * {@link io.inferencegw.plugin.api.blocks.Init} skipped ({@code Init.skipped}): the layers
+   * keep LibTorch's own initialisation, torchvision's second one is left out.
    *
    * @throws IllegalArgumentException if the family has no such variant
    */
   default ClassifierModule buildForLoading(String variant) {
-    return build(variant);
+    return Init.skipped(() -> build(variant));
   }
 
   /**

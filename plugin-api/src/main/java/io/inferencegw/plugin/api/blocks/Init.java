@@ -1,6 +1,7 @@
 package io.inferencegw.plugin.api.blocks;
 
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -14,10 +15,41 @@ import org.bytedeco.pytorch.global.torch;
  * The weight initialisations torchvision's constructors apply ({@code torch.nn.init}), so that a
  * freshly built network starts like its reference when it is trained rather than loaded. Each
  * method fills the tensor in place without recording gradients.
+ *
+ * <p>Within {@link #skipped}, on the calling thread, every fill here does nothing: a network
+ * built to have a checkpoint loaded into it right away ({@code ModelFamily.buildForLoading})
+ * keeps LibTorch's own initialisation of its layers and skips this second one, which costs
+ * seconds for the largest networks (the truncated normal's inverse error function over hundreds
+ * of millions of weights) and is overwritten anyway.
  */
 public final class Init {
 
+  /** Whether the fills are skipped on this thread (see {@link #skipped}). */
+  private static final ThreadLocal<Boolean> SKIPPING = ThreadLocal.withInitial(() -> false);
+
   private Init() {}
+
+  /**
+   * Runs {@code build} with every fill of this class skipped on the calling thread, and returns
+   * what it built. Tensors that a layer creates uninitialised for a fill here to set (e.g. an
+   * attention's input projection) then hold arbitrary values: only for networks whose every
+   * parameter is overwritten next, by a checkpoint. Other threads are not affected; the previous
+   * state is restored afterwards, also when {@code build} throws.
+   */
+  public static <T> T skipped(Supplier<T> build) {
+    boolean outer = SKIPPING.get();
+    SKIPPING.set(true);
+    try {
+      return build.get();
+    } finally {
+      SKIPPING.set(outer);
+    }
+  }
+
+  /** Whether this thread is inside {@link #skipped}. */
+  public static boolean isSkipped() {
+    return SKIPPING.get();
+  }
 
   /** {@code kaiming_normal_(w, mode="fan_out", nonlinearity="relu")}: N(0, 2 / fan_out). */
   public static void kaimingNormalFanOut(Tensor weight) {
@@ -26,6 +58,9 @@ public final class Init {
 
   /** {@code kaiming_uniform_(w)} with its defaults (a=0, fan_in, leaky_relu): U(+-sqrt(6/fan_in)). */
   public static void kaimingUniform(Tensor weight) {
+    if (SKIPPING.get()) {
+      return;
+    }
     double bound = Math.sqrt(6.0 / fanIn(weight));
     try (PointerScope scope = new PointerScope()) {
       torch.uniform_(weight, -bound, bound);
@@ -34,6 +69,9 @@ public final class Init {
 
   /** {@code normal_(t, mean, std)}. */
   public static void normal(Tensor t, double mean, double std) {
+    if (SKIPPING.get()) {
+      return;
+    }
     try (PointerScope scope = new PointerScope()) {
       torch.normal_(t, mean, std);
     }
@@ -41,6 +79,9 @@ public final class Init {
 
   /** {@code constant_(t, value)}. */
   public static void constant(Tensor t, double value) {
+    if (SKIPPING.get()) {
+      return;
+    }
     try (PointerScope scope = new PointerScope()) {
       torch.constant_(t, new Scalar(value));
     }
@@ -53,6 +94,9 @@ public final class Init {
 
   /** {@code xavier_uniform_(w)} (gain 1): U(+-sqrt(6 / (fan_in + fan_out))). */
   public static void xavierUniform(Tensor weight) {
+    if (SKIPPING.get()) {
+      return;
+    }
     double bound = Math.sqrt(6.0 / (fanIn(weight) + fanOut(weight)));
     try (PointerScope scope = new PointerScope()) {
       torch.uniform_(weight, -bound, bound);
@@ -69,6 +113,9 @@ public final class Init {
    * CDF values of the bounds, mapped back through the inverse error function, then clamped.
    */
   public static void truncNormal(Tensor t, double mean, double std, double a, double b) {
+    if (SKIPPING.get()) {
+      return;
+    }
     double lower = normalCdf((a - mean) / std);
     double upper = normalCdf((b - mean) / std);
     try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
@@ -91,6 +138,9 @@ public final class Init {
    */
   public static void truncNormalFarBounds(
       Tensor t, double mean, double std, double a, double b) {
+    if (SKIPPING.get()) {
+      return;
+    }
     if ((mean - a) / std < 8 || (b - mean) / std < 8) {
       truncNormal(t, mean, std, a, b);
       return;
@@ -139,6 +189,9 @@ public final class Init {
    * layer, 1 a norm; every bias of those networks (convolution, linear or norm) starts at 0.
    */
   public static void convolutionsAndLinears(Module module, Consumer<Tensor> linearWeight) {
+    if (SKIPPING.get()) {
+      return;
+    }
     try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
       StringTensorDict params = module.named_parameters(true);
       for (long i = 0; i < params.size(); i++) {

@@ -1,8 +1,11 @@
 package io.inferencegw.plugin.api.blocks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CompletableFuture;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.StringTensorDict;
@@ -69,5 +72,51 @@ class InitTest {
       Init.normal(conv.weight(), 0, 0.01);
       assertTrue(conv.weight().abs().max().item_double() < 0.1);
     }
+  }
+
+  @Test
+  void withinSkippedEveryFillLeavesItsTensorAsItWas() {
+    try (PointerScope scope = new PointerScope()) {
+      Tensor t = torch.zeros(4, 3, 3, 3);
+      Conv2dImpl conv = Layers.conv2d(3, 4, 3, 1, 1);
+      Init.constant(conv.weight(), 2);
+      Init.constant(conv.bias(), 1);
+      Init.skipped(() -> {
+        Init.constant(t, 1);
+        Init.zeros(conv.bias());
+        Init.normal(t, 5, 1);
+        Init.kaimingNormalFanOut(t);
+        Init.kaimingUniform(t);
+        Init.xavierUniform(t);
+        Init.truncNormal(t, 0.02);
+        Init.truncNormalFarBounds(t, 0, 0.01, -2, 2);
+        Init.convolutionsAndLinears(conv, w -> Init.constant(w, 7));
+        return null;
+      });
+      assertEquals(0, t.abs().max().item_double(), 0, "untouched");
+      assertEquals(2, conv.weight().min().item_double(), 0, "untouched");
+      assertEquals(1, conv.bias().min().item_double(), 0, "untouched");
+      Init.constant(t, 1);
+      assertEquals(1, t.min().item_double(), 0, "fills again after skipped()");
+    }
+  }
+
+  @Test
+  void skippingIsPerThreadNestsAndEndsAlsoWhenTheBuildThrows() throws Exception {
+    assertFalse(Init.isSkipped());
+    Init.skipped(() -> {
+      assertTrue(Init.isSkipped());
+      Init.skipped(() -> null);
+      assertTrue(Init.isSkipped(), "still skipping after a nested skipped()");
+      // another thread fills as usual meanwhile: the gateway builds replicas concurrently
+      boolean elsewhere = CompletableFuture.supplyAsync(Init::isSkipped).join();
+      assertFalse(elsewhere, "another thread does not skip");
+      return null;
+    });
+    assertFalse(Init.isSkipped());
+    assertThrows(IllegalStateException.class, () -> Init.skipped(() -> {
+      throw new IllegalStateException("a failed build");
+    }));
+    assertFalse(Init.isSkipped(), "skipping ended with the failed build");
   }
 }

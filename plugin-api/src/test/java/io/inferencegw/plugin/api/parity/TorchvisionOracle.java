@@ -1,9 +1,14 @@
 package io.inferencegw.plugin.api.parity;
 
-
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencegw.plugin.api.testing.Prerequisites;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -19,6 +26,12 @@ import java.util.stream.Collectors;
  * Runs the Python side of the parity harness: {@code plugin-api/src/test/python/} scripts under
  * an interpreter that has torch and torchvision (Debian's {@code /usr/bin/python3}; the
  * {@code python3} first on PATH often has neither).
+ *
+ * <p>The scripts run in one long-lived interpreter per JVM ({@code oracle_server.py}): importing
+ * torch and torchvision takes seconds, more than most runs take themselves, and a test JVM asks
+ * for dozens. Each run is still the script executed afresh with its arguments, and every script
+ * seeds what it draws, so its files are those a process of its own would write. A run with
+ * extra environment variables gets a process of its own ({@link #runScript(String, List, Map)}).
  *
  * <p>System properties: {@code parity.python} (interpreter), {@code parity.scripts} (directory
  * of parity_reference.py; by default found by walking up from the working directory to
@@ -30,20 +43,30 @@ public final class TorchvisionOracle {
   public static final String SCRIPT = "parity_reference.py";
   public static final String SPEED_SCRIPT = "parity_speed.py";
   public static final String WEIGHTS_PREPROCESS_SCRIPT = "weights_preprocess.py";
+  /** Runs the other scripts in one interpreter; see the class documentation. */
+  public static final String SERVER_SCRIPT = "oracle_server.py";
   private static final String SCRIPTS_IN_REPO = "plugin-api/src/test/python";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Optional<TorchvisionOracle> found;
   private static String notFound;
 
   private final String python;
   private final Path scripts;
+  /** The running server; null until the first run, and after it died (then started again). */
+  private Server server;
 
-  private TorchvisionOracle(String python, Path scripts) {
+  private TorchvisionOracle(String python, Path scripts, Server server) {
     this.python = python;
     this.scripts = scripts;
+    this.server = server;
   }
 
-  /** The oracle, or empty where no interpreter with torchvision is installed. Cached. */
+  /**
+   * The oracle, or empty where no interpreter with torchvision is installed. Cached. The first
+   * interpreter whose server imports torch and torchvision is the oracle; that server then
+   * serves the runs.
+   */
   public static synchronized Optional<TorchvisionOracle> find() {
     if (found == null) {
       found = Optional.empty();
@@ -52,14 +75,26 @@ public final class TorchvisionOracle {
         candidates.add(System.getProperty("parity.python"));
       }
       candidates.addAll(List.of("/usr/bin/python3", "python3"));
+      notFound = "a Python with torch and torchvision (tried " + candidates
+          + "; -Dparity.python names another)";
+      Path scripts;
+      try {
+        scripts = scriptsDir();
+      } catch (IllegalStateException noScripts) {
+        // as without a server: no interpreter, no oracle; an interpreter without the scripts
+        // is a broken checkout
+        if (candidates.stream().anyMatch(TorchvisionOracle::works)) {
+          throw noScripts;
+        }
+        return found;
+      }
       for (String candidate : candidates) {
-        if (works(candidate)) {
-          found = Optional.of(new TorchvisionOracle(candidate, scriptsDir()));
+        Optional<Server> server = Server.start(candidate, scripts);
+        if (server.isPresent()) {
+          found = Optional.of(new TorchvisionOracle(candidate, scripts, server.get()));
           break;
         }
       }
-      notFound = "a Python with torch and torchvision (tried " + candidates
-          + "; -Dparity.python names another)";
     }
     return found;
   }
@@ -126,21 +161,46 @@ public final class TorchvisionOracle {
     }
   }
 
-  /** Runs one of the scripts; fails with its output unless it exits with 0. Returns the output. */
+  /**
+   * Runs one of the scripts in the oracle's server; fails with its output unless it exits with
+   * 0. Returns the output.
+   */
   public String runScript(String script, List<String> args) {
     return runScript(script, args, Map.of());
   }
 
-  /** {@link #runScript(String, List)} with these variables added to the script's environment. */
+  /**
+   * {@link #runScript(String, List)} with these variables added to the script's environment; a
+   * run with variables gets a process of its own (the server's environment is fixed).
+   */
   public String runScript(String script, List<String> args, Map<String, String> env) {
     List<String> scriptAndArgs = new ArrayList<>(List.of(scripts.resolve(script).toString()));
     scriptAndArgs.addAll(args);
-    PythonRun run = runPython(scriptAndArgs, env);
+    PythonRun run = env.isEmpty() ? serve(script, args) : runPython(scriptAndArgs, env);
     if (run.exitCode() != 0) {
       throw new IllegalStateException(
           "exit code " + run.exitCode() + " from " + scriptAndArgs + ":\n" + run.output());
     }
     return run.output();
+  }
+
+  /** One run in the server, started again first if an earlier run killed it. */
+  private synchronized PythonRun serve(String script, List<String> args) {
+    if (server == null) {
+      server = Server.start(python, scripts).orElseThrow(() -> new IllegalStateException(
+          "the oracle's server did not start again (" + python + ")"));
+    }
+    try {
+      return server.run(script, args, timeoutSeconds());
+    } catch (RuntimeException | Error e) {
+      server.close();
+      server = null;
+      throw e;
+    }
+  }
+
+  private static long timeoutSeconds() {
+    return Long.getLong("parity.timeoutSeconds", 1800);
   }
 
   /** How a Python process ended: its exit code and its output (stdout and stderr together). */
@@ -153,7 +213,7 @@ public final class TorchvisionOracle {
   public PythonRun runPython(List<String> args, Map<String, String> env) {
     List<String> command = new ArrayList<>(List.of(python));
     command.addAll(args);
-    long timeout = Long.getLong("parity.timeoutSeconds", 1800);
+    long timeout = timeoutSeconds();
     try {
       Path log = Files.createTempFile("parity-", ".log");
       try {
@@ -222,5 +282,127 @@ public final class TorchvisionOracle {
       throw new IllegalStateException(dir + " has no " + SCRIPT);
     }
     return dir;
+  }
+
+  /**
+   * {@code oracle_server.py} under one interpreter: requests go to its stdin, answers come back
+   * on its stdout, one JSON object per line; its stderr (native code's output) goes to a file.
+   */
+  private static final class Server implements AutoCloseable {
+
+    /** What the reader thread queues when the server's stdout ends. */
+    private static final String END = "";
+
+    private final Process process;
+    private final Writer requests;
+    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    private final Path log;
+    private final Thread shutdownHook;
+
+    private Server(Process process, Path log) {
+      this.process = process;
+      this.log = log;
+      this.requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      Thread reader = new Thread(this::readAnswers, "torchvision-oracle-answers");
+      reader.setDaemon(true);
+      reader.start();
+      // the server also ends with its stdin when this JVM exits; this ends a run in progress too
+      shutdownHook = new Thread(process::destroyForcibly, "torchvision-oracle-stop");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** The server, once it says that torch and torchvision are imported; empty if it fails. */
+    static Optional<Server> start(String python, Path scripts) {
+      Path log = null;
+      try {
+        log = Files.createTempFile("parity-oracle-", ".log");
+        log.toFile().deleteOnExit();
+        Process p = new ProcessBuilder(python, scripts.resolve(SERVER_SCRIPT).toString())
+            .redirectError(log.toFile()).start();
+        Server server = new Server(p, log);
+        String ready = server.answers.poll(120, TimeUnit.SECONDS);
+        if (ready != null && !ready.equals(END) && JSON.readTree(ready).path("ready").asBoolean()) {
+          return Optional.of(server);
+        }
+        server.close();
+        return Optional.empty();
+      } catch (IOException e) {
+        deleteLog(log);
+        return Optional.empty();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        deleteLog(log);
+        return Optional.empty();
+      }
+    }
+
+    PythonRun run(String script, List<String> args, long timeoutSeconds) {
+      try {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("script", script);
+        request.put("args", args);
+        requests.write(JSON.writeValueAsString(request) + "\n");
+        requests.flush();
+        String line = answers.poll(timeoutSeconds, TimeUnit.SECONDS);
+        if (line == null) {
+          throw new IllegalStateException("timed out after " + timeoutSeconds + " s: " + script
+              + " " + args);
+        }
+        if (line.equals(END)) {
+          throw new IllegalStateException("the oracle's server exited during " + script + " "
+              + args + ":\n" + logText());
+        }
+        JsonNode answer = JSON.readTree(line);
+        return new PythonRun(answer.get("exit").asInt(), answer.get("output").asText());
+      } catch (IOException e) {
+        throw new UncheckedIOException("the oracle's server is gone (" + script + "):\n"
+            + logText(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted: " + script + " " + args, e);
+      }
+    }
+
+    private void readAnswers() {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          if (!line.isBlank()) {
+            answers.add(line);
+          }
+        }
+      } catch (IOException ended) {
+        // the process is gone: END below says so
+      }
+      answers.add(END);
+    }
+
+    private String logText() {
+      try {
+        return Files.readString(log, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "(no log: " + e.getMessage() + ")";
+      }
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
+      deleteLog(log);
+    }
+
+    private static void deleteLog(Path log) {
+      if (log != null) {
+        log.toFile().delete();
+      }
+    }
   }
 }

@@ -13,9 +13,10 @@
  *       running statistics come from one train-mode pass over 4 seeded images, so eps and
  *       ordering mistakes show. The script checks that the two rows of logits differ.</li>
  *   <li>{@link io.inferencegw.plugin.api.parity.TorchvisionOracle} runs the scripts (temporary
- *       directories, deleted after use); where no Python with torchvision exists, a test that
- *       needs it is skipped, or fails under CI
- *       ({@link io.inferencegw.plugin.api.testing.Prerequisites}).</li>
+ *       directories, deleted after use), in one interpreter per JVM ({@code oracle_server.py}:
+ *       torch and torchvision are imported once, each run is still the script run afresh);
+ *       where no Python with torchvision exists, a test that needs it is skipped, or fails under
+ *       CI ({@link io.inferencegw.plugin.api.testing.Prerequisites}).</li>
  *   <li>{@link io.inferencegw.plugin.api.parity.ParityHarness}: the structural check (keys in
  *       order, shapes, dtypes, {@code StateDict.parameterCount} = catalog = reference) and the
  *       numerical check ({@code WeightLoader.loadStrict}, eval, InferenceMode;
