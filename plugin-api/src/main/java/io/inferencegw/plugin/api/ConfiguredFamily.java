@@ -1,5 +1,6 @@
 package io.inferencegw.plugin.api;
 
+import io.inferencegw.plugin.api.blocks.Init;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,11 +92,12 @@ public abstract class ConfiguredFamily<C extends ConfiguredFamily.Variant> imple
   protected abstract ClassifierModule build(C config);
 
   /**
-   * The network to load a checkpoint into (see {@link ModelFamily#buildForLoading}); the same
-   * as {@link #build(Variant)} unless a family can skip its own initialisation.
+   * The network to load a checkpoint into (see {@link ModelFamily#buildForLoading}): by
+   * default {@link #build(Variant)} with {@link Init}'s fills skipped, as the interface's
+   * default does; a family may skip more of its own initialisation.
    */
   protected ClassifierModule buildForLoading(C config) {
-    return build(config);
+    return Init.skipped(() -> build(config));
   }
 
   @Override
