@@ -10,6 +10,7 @@ import io.inferencegw.plugin.api.blocks.Init;
 import io.inferencegw.plugin.api.blocks.Layers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LinearImpl;
@@ -28,23 +29,10 @@ class ModelFamilyTest {
         return input;
       }
     };
-    ModelFamily family = new ModelFamily() {
-      @Override
-      public String name() {
-        return "demo";
-      }
-
-      @Override
-      public List<VariantSpec> variants() {
-        return List.of();
-      }
-
-      @Override
-      public ClassifierModule build(String variant) {
-        built.add(variant);
-        return network;
-      }
-    };
+    ModelFamily family = family(variant -> {
+      built.add(variant);
+      return network;
+    });
     assertSame(network, family.buildForLoading("v1"));
     assertEquals(List.of("v1"), built);
     network.close();
@@ -58,36 +46,23 @@ class ModelFamilyTest {
   @Test
   void buildForLoadingBuildsTheSameNetworkWithoutInitsFills() {
     List<Boolean> skippedDuringBuild = new ArrayList<>();
-    ModelFamily family = new ModelFamily() {
-      @Override
-      public String name() {
-        return "demo";
-      }
+    ModelFamily family = family(variant -> {
+      skippedDuringBuild.add(Init.isSkipped());
+      return new ClassifierModule() {
+        private final LinearImpl fc = register_module("fc", Layers.linear(8, 4));
 
-      @Override
-      public List<VariantSpec> variants() {
-        return List.of();
-      }
-
-      @Override
-      public ClassifierModule build(String variant) {
-        skippedDuringBuild.add(Init.isSkipped());
-        return new ClassifierModule() {
-          private final LinearImpl fc = register_module("fc", Layers.linear(8, 4));
-
-          {
-            try (PointerScope scope = new PointerScope()) {
-              Init.constant(fc.weight(), 0.5);
-            }
+        {
+          try (PointerScope scope = new PointerScope()) {
+            Init.constant(fc.weight(), 0.5);
           }
+        }
 
-          @Override
-          public Tensor forward(Tensor input) {
-            return fc.forward(input);
-          }
-        };
-      }
-    };
+        @Override
+        public Tensor forward(Tensor input) {
+          return fc.forward(input);
+        }
+      };
+    });
     try (ClassifierModule built = family.build("v");
         ClassifierModule forLoading = family.buildForLoading("v");
         PointerScope scope = new PointerScope()) {
@@ -103,5 +78,25 @@ class ModelFamilyTest {
       assertTrue(b.get("fc.weight").ne(new Scalar(0.5)).any().item_bool(),
           "buildForLoading() keeps LibTorch's initial weights");
     }
+  }
+
+  /** A family of no variants whose build is {@code build}. */
+  private static ModelFamily family(Function<String, ClassifierModule> build) {
+    return new ModelFamily() {
+      @Override
+      public String name() {
+        return "demo";
+      }
+
+      @Override
+      public List<VariantSpec> variants() {
+        return List.of();
+      }
+
+      @Override
+      public ClassifierModule build(String variant) {
+        return build.apply(variant);
+      }
+    };
   }
 }
