@@ -1,7 +1,6 @@
 package io.inferencegw.gateway.cli;
 
 import com.google.protobuf.ByteString;
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.bench.RandomWeights;
 import io.inferencegw.gateway.bench.SyntheticImages;
 import io.inferencegw.gateway.client.GatewayClient;
@@ -13,6 +12,7 @@ import io.inferencegw.gateway.config.ResourceRef;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

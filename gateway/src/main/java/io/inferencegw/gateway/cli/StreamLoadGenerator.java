@@ -1,11 +1,11 @@
 package io.inferencegw.gateway.cli;
 
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.FrameStreamClient;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.gateway.stream.StreamPolicy;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;

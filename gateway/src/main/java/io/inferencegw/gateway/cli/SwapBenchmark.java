@@ -1,12 +1,12 @@
 package io.inferencegw.gateway.cli;
 
 import com.google.protobuf.ByteString;
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.bench.PluginJarEditor;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.registry.ServedModel;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

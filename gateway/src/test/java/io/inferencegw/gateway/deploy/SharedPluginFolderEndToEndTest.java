@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.bench.PluginJarEditor;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;

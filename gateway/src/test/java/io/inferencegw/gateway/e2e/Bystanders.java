@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.google.protobuf.ByteString;
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.FrameStreamClient;
 import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;

@@ -1,12 +1,12 @@
 package io.inferencegw.gateway.e2e;
 
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.registry.LoadedPlugin;
 import io.inferencegw.gateway.registry.PluginLoader;
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.weights.WeightLoader;
 import java.util.Arrays;
 import org.bytedeco.javacpp.LongPointer;

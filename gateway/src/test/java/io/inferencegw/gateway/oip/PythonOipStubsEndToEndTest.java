@@ -3,12 +3,12 @@ package io.inferencegw.gateway.oip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.SystemPython;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.registry.ServedModel;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

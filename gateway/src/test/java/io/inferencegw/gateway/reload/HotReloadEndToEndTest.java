@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.admission.ModelRouting;
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.config.ConfigLoader;
@@ -17,6 +16,7 @@ import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.registry.ModelStatus;
 import io.inferencegw.gateway.registry.PluginRegistry;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;

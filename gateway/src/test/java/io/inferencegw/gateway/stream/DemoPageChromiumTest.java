@@ -3,10 +3,10 @@ package io.inferencegw.gateway.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inferencegw.gateway.bench.FashionMnist;
 import io.inferencegw.gateway.e2e.FashionLenetReference;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.inferencegw.gateway.stream;
 
-import io.inferencegw.gateway.bench.FashionMnist;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

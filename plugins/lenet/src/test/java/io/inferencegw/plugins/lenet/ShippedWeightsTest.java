@@ -9,7 +9,7 @@ import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.plugin.api.weights.SafetensorsReader;
 import io.inferencegw.plugin.api.weights.WeightLoader;
 import io.inferencegw.plugins.lenet.train.Evaluation;
-import io.inferencegw.plugins.lenet.train.FashionMnist;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

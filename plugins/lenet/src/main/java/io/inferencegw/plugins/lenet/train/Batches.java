@@ -1,5 +1,6 @@
 package io.inferencegw.plugins.lenet.train;
 
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugins.lenet.LenetFamily;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;

@@ -1,6 +1,7 @@
 package io.inferencegw.plugins.lenet.train;
 
 import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;

@@ -2,6 +2,7 @@ package io.inferencegw.plugins.lenet.train;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.StateDict;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.weights.SafetensorsReader;
 import io.inferencegw.plugin.api.weights.SafetensorsWriter;
 import io.inferencegw.plugin.api.weights.WeightLoader;

@@ -1,6 +1,7 @@
 package io.inferencegw.plugins.lenet.train;
 
 import io.inferencegw.plugin.api.ClassifierModule;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import java.io.PrintStream;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;

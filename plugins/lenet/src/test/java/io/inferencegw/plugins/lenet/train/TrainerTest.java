@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.StateDict;
+import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugins.lenet.LenetFamily;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,21 +1,26 @@
-package io.inferencegw.plugins.lenet.train;
+package io.inferencegw.plugin.api.data;
 
+import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import javax.imageio.ImageIO;
 
 /**
- * Fashion-MNIST as shipped by Debian's {@code dataset-fashion-mnist}: IDX files, gzipped, under
- * {@code /usr/share/datasets/fashion-mnist}. Pixels are kept as unsigned bytes; {@link
- * Batches} normalizes them when it builds tensors.
+ * Fashion-MNIST as Debian's {@code dataset-fashion-mnist} installs it: IDX files, gzipped (plain
+ * ones are read too), under {@code /usr/share/datasets/fashion-mnist}. The one reader of the
+ * project: the LeNet plugin's training tool reads both splits, the gateway's load generators and
+ * end-to-end tests send the test images as clients would. Pixels are kept as unsigned bytes.
  *
- * @param pixels {@code count * 28 * 28} grayscale bytes, row-major
- * @param labels class index 0..9 per image
+ * @param pixels {@code count * rows * cols} grayscale bytes, image after image, row-major
+ * @param labels class index 0..9 per image (see {@link #LABELS})
  */
 public record FashionMnist(byte[] pixels, byte[] labels, int count, int rows, int cols) {
 
@@ -30,7 +35,10 @@ public record FashionMnist(byte[] pixels, byte[] labels, int count, int rows, in
   private static final int IMAGES_MAGIC = 0x00000803;
   private static final int LABELS_MAGIC = 0x00000801;
 
-  /** The directory named by {@code -Dfashion.mnist.dir} or {@code FASHION_MNIST_DIR}, else Debian's. */
+  /**
+   * The directory named by {@code -Dfashion.mnist.dir} or {@code FASHION_MNIST_DIR}, else
+   * Debian's.
+   */
   public static Path defaultDir() {
     String dir = System.getProperty("fashion.mnist.dir", System.getenv("FASHION_MNIST_DIR"));
     return dir == null || dir.isBlank() ? DEFAULT_DIR : Path.of(dir);
@@ -47,12 +55,22 @@ public record FashionMnist(byte[] pixels, byte[] labels, int count, int rows, in
     return true;
   }
 
+  /** Whether {@link #defaultDir()} holds both splits. */
+  public static boolean isInstalled() {
+    return isInstalled(defaultDir());
+  }
+
   public static FashionMnist train(Path dir) throws IOException {
     return load(dir, "train");
   }
 
   public static FashionMnist test(Path dir) throws IOException {
     return load(dir, "t10k");
+  }
+
+  /** The 10,000 test images and their labels, from {@link #defaultDir()}. */
+  public static FashionMnist testSet() throws IOException {
+    return test(defaultDir());
   }
 
   private static FashionMnist load(Path dir, String prefix) throws IOException {
@@ -65,7 +83,7 @@ public record FashionMnist(byte[] pixels, byte[] labels, int count, int rows, in
       count = in.readInt();
       rows = in.readInt();
       cols = in.readInt();
-      pixels = new byte[Math.multiplyExact(count, rows * cols)];
+      pixels = new byte[Math.multiplyExact(count, Math.multiplyExact(rows, cols))];
       in.readFully(pixels);
     }
     byte[] labels;
@@ -114,5 +132,29 @@ public record FashionMnist(byte[] pixels, byte[] labels, int count, int rows, in
 
   public int pixelsPerImage() {
     return rows * cols;
+  }
+
+  public int label(int i) {
+    return labels[i];
+  }
+
+  /** Row-major grayscale pixels of image {@code i}. */
+  public byte[] image(int i) {
+    byte[] out = new byte[pixelsPerImage()];
+    System.arraycopy(pixels, i * pixelsPerImage(), out, 0, out.length);
+    return out;
+  }
+
+  /** Image {@code i} encoded as a grayscale PNG, as a client would send it. */
+  public byte[] png(int i) {
+    BufferedImage img = new BufferedImage(cols, rows, BufferedImage.TYPE_BYTE_GRAY);
+    img.getRaster().setDataElements(0, 0, cols, rows, image(i));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(img, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 }
