@@ -60,8 +60,11 @@ class RollingRestartEndToEndTest {
     List<GatewayClient> clients = new ArrayList<>();
     try (GatewayProcess a = new GatewayProcess(config, ports[0]);
         GatewayProcess b = new GatewayProcess(config, ports[1])) {
-      a.start();
-      b.start();
+      // both JVMs start at once (the restarts below are one at a time, as in a rolling update)
+      a.launch();
+      b.launch();
+      a.awaitReady();
+      b.awaitReady();
       try (NginxGrpcBalancer nginx = new NginxGrpcBalancer(dir.resolve("nginx"), ports[2],
           List.of(ports[0], ports[1]))) {
         awaitListening(nginx, ports[2]);
