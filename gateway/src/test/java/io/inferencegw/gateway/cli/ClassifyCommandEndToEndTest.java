@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.gateway.e2e.TestGateways;
+import io.inferencegw.gateway.e2e.TestPorts;
 import io.inferencegw.gateway.server.Gateway;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,10 +125,7 @@ class ClassifyCommandEndToEndTest {
 
   @Test
   void aGatewayThatIsNotThereIsOneLine() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestPorts.free(); // nothing listens there
     Run run = gateway("classify", "--port", String.valueOf(port),
         SAMPLES.resolve("bag.png").toString(), SAMPLES.resolve("coat.png").toString());
     assertEquals(1, run.exitCode);

@@ -36,6 +36,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * timeouts (request head 1 s, idle 2 s) and one with a limit of 20 connections. Every test runs
  * {@link Bystanders} (gRPC, HTTP, WebSocket) while the hostile connections are open.
  */
+// Runs with no other test class beside it (see the gateway pom): it attacks the gateway and
+// asserts that other clients are served meanwhile.
+@Tag("alone")
 @ExtendWith(VertxExtension.class)
 class ConnectionLimitsEndToEndTest {
 

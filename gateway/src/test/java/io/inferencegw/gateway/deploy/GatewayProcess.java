@@ -45,6 +45,15 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Starts the JVM and returns once /health/ready answers 200. */
   void start() throws Exception {
+    launch();
+    awaitReady();
+  }
+
+  /**
+   * Starts the JVM without waiting for it, so that several gateways start at once; then
+   * {@link #awaitReady()}.
+   */
+  void launch() throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
         System.getProperty("java.class.path"), "io.inferencegw.gateway.cli.GatewayMain"));
@@ -62,6 +71,11 @@ final class GatewayProcess implements AutoCloseable {
     Thread reader = new Thread(() -> copyLog(p), "gateway-" + port + "-log");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  /** Returns once the launched gateway's /health/ready answers 200. */
+  void awaitReady() {
+    Process p = process;
     // A JVM that loads LibTorch and warms up a model, beside others doing the same: two minutes.
     try {
       Await.until("the gateway on port " + port + " to get ready", Duration.ofSeconds(120), () -> {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.e2e.TestPorts;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +37,7 @@ class ManagementExampleEndToEndTest {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
     String example = readmeBlock("/v2/repository/models/lenet-sigmoid/load");
     assertTrue(example.contains("\"labels\": \"fashion-mnist.txt\""), example);
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestPorts.free();
     try (GatewayProcess gateway = new GatewayProcess(null, port).in(elsewhere)) {
       gateway.start();
       Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.e2e.TestPorts;
 import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
@@ -14,7 +15,6 @@ import io.vertx.grpc.common.GrpcErrorException;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,13 +55,16 @@ class RollingRestartEndToEndTest {
     Prerequisites.require(NginxGrpcBalancer.NGINX.canExecute(), "nginx", "nginx");
     long seconds = Long.getLong("deploy.rollingRestartSeconds", 10);
     Path config = writeConfig(dir);
-    int[] ports = freePorts(3);
+    int[] ports = TestPorts.free(3);
     Files.createDirectories(dir.resolve("nginx"));
     List<GatewayClient> clients = new ArrayList<>();
     try (GatewayProcess a = new GatewayProcess(config, ports[0]);
         GatewayProcess b = new GatewayProcess(config, ports[1])) {
-      a.start();
-      b.start();
+      // both JVMs start at once (the restarts below are one at a time, as in a rolling update)
+      a.launch();
+      b.launch();
+      a.awaitReady();
+      b.awaitReady();
       try (NginxGrpcBalancer nginx = new NginxGrpcBalancer(dir.resolve("nginx"), ports[2],
           List.of(ports[0], ports[1]))) {
         awaitListening(nginx, ports[2]);
@@ -243,20 +246,6 @@ class RollingRestartEndToEndTest {
       });
     } catch (AssertionError notListening) {
       throw new AssertionError(notListening.getMessage() + ": " + nginx.errorLog(), notListening);
-    }
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
     }
   }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.gateway.e2e.TestGateways;
+import io.inferencegw.gateway.e2e.TestPorts;
 import io.inferencegw.plugin.api.testing.Await;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,10 +28,7 @@ class StartupLogEndToEndTest {
           .sorted().toList();
     }
     assertTrue(pluginIds.size() > 10, "the build's plugins: " + pluginIds);
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = TestPorts.free();
     try (GatewayProcess gateway = new GatewayProcess(null, port)) {
       gateway.start();
       // The port answers before the log line that says so has come through the pipe.

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,6 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * that fuses them into large batches, fail alone, and every innocent request gets its right
  * answer. Heavy images are decoded beside the worker and hold up nobody else.
  */
+// Runs with no other test class beside it (see the gateway pom): it attacks the gateway and
+// asserts that other clients are served meanwhile.
+@Tag("alone")
 @ExtendWith(VertxExtension.class)
 class BatchIsolationEndToEndTest {
 

@@ -26,6 +26,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,6 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * one request message per unary call, and deadlines down to the nanosecond unit. While each
  * hostile call runs, a normal Classify on another connection gets the right answer.
  */
+// Runs with no other test class beside it (see the gateway pom): it attacks the gateway and
+// asserts that other clients are served meanwhile.
+@Tag("alone")
 @ExtendWith(VertxExtension.class)
 class GrpcTransportEndToEndTest {
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.e2e.TestGateways;
+import io.inferencegw.gateway.e2e.TestPorts;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Await;
@@ -14,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -62,7 +62,7 @@ class PrometheusScrapeEndToEndTest {
               static_configs:
                 - targets: ['127.0.0.1:%d']
           """.formatted(gateway.port()));
-      int port = freePort();
+      int port = TestPorts.free();
       server = new ProcessBuilder(prometheus,
           "--config.file=" + dir.resolve("prometheus.yml"),
           "--storage.tsdb.path=" + dir.resolve("data"),
@@ -107,12 +107,6 @@ class PrometheusScrapeEndToEndTest {
 
   private static JsonArray result(String body) {
     return new JsonObject(body).getJsonObject("data").getJsonArray("result");
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static String readLog(Path log) {

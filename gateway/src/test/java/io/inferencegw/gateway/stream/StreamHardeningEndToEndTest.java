@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every test runs {@link Bystanders} (a gRPC Classify, /health/live and a well-behaved stream)
  * while the hostile client is at work.
  */
+// Runs with no other test class beside it (see the gateway pom): it attacks the gateway and
+// asserts that other clients are served meanwhile.
+@Tag("alone")
 @ExtendWith(VertxExtension.class)
 class StreamHardeningEndToEndTest {
 

@@ -313,27 +313,29 @@ public final class TorchvisionOracle {
 
     /** The server, once it says that torch and torchvision are imported; empty if it fails. */
     static Optional<Server> start(String python, Path scripts) {
-      Path log = null;
+      Path log;
+      Process p;
       try {
         log = Files.createTempFile("parity-oracle-", ".log");
         log.toFile().deleteOnExit();
-        Process p = new ProcessBuilder(python, scripts.resolve(SERVER_SCRIPT).toString())
+        p = new ProcessBuilder(python, scripts.resolve(SERVER_SCRIPT).toString())
             .redirectError(log.toFile()).start();
-        Server server = new Server(p, log);
+      } catch (IOException noSuchInterpreter) {
+        return Optional.empty();
+      }
+      Server server = new Server(p, log);
+      try {
         String ready = server.answers.poll(120, TimeUnit.SECONDS);
         if (ready != null && !ready.equals(END) && JSON.readTree(ready).path("ready").asBoolean()) {
           return Optional.of(server);
         }
-        server.close();
-        return Optional.empty();
-      } catch (IOException e) {
-        deleteLog(log);
-        return Optional.empty();
+      } catch (IOException notAnAnswer) {
+        // not the server's first line: no oracle here
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        deleteLog(log);
-        return Optional.empty();
       }
+      server.close();
+      return Optional.empty();
     }
 
     PythonRun run(String script, List<String> args, long timeoutSeconds) {
