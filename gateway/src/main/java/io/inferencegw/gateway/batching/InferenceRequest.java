@@ -34,7 +34,10 @@ public final class InferenceRequest {
   private final AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
   /** Guarded by the lock of the queue holding the request: see {@link ModelQueue}. */
   private boolean inputReady;
+  /** When the request became ready to join a batch; written under the queue's lock. */
+  private volatile long readyNanos;
   private volatile float[] preparedInput;
+  private volatile long prepareNanos;
 
   /**
    * @param deadlineNanos {@link System#nanoTime()} after which the result is useless, or
@@ -66,8 +69,14 @@ public final class InferenceRequest {
     return preparedInput;
   }
 
-  void inputPrepared(float[] values) {
+  void inputPrepared(float[] values, long tookNanos) {
     preparedInput = values;
+    prepareNanos = tookNanos;
+  }
+
+  /** How long the input stage took to decode and preprocess the input; 0 when it did not. */
+  public long prepareNanos() {
+    return prepareNanos;
   }
 
   boolean inputReady() {
@@ -76,6 +85,14 @@ public final class InferenceRequest {
 
   void inputReady(boolean ready) {
     inputReady = ready;
+    if (ready) {
+      readyNanos = System.nanoTime();
+    }
+  }
+
+  /** When the request became ready to join a batch (admitted, or its input prepared). */
+  public long readyNanos() {
+    return readyNanos;
   }
 
   public int topK() {

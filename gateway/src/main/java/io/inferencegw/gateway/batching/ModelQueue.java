@@ -17,10 +17,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * The waiting room of one served model version, and its dynamic batcher.
  *
  * <p>Event loops {@link #offer} requests (never blocking: a full queue rejects at once). Device
- * workers pull: an idle worker calls {@link #awaitBatch}, which returns as soon as
- * {@code max_batch_size} requests wait or the oldest has waited {@code max_queue_delay}. Several
+ * workers pull: an idle worker calls {@link #awaitBatch} with its {@link DispatchPlan}. Several
  * workers may share one queue; each batch goes to exactly one of them, so a slow device never
  * gets more than it can chew.
+ *
+ * <p>The dispatch policy: an idle replica takes what is ready now. When as many requests are
+ * ready as its largest preferred batch size, it takes that many; when fewer are ready, it takes
+ * the largest preferred size they fill, or all of them. It waits for a fuller batch only when
+ * waiting pays:
+ *
+ * <ul>
+ *   <li>requests whose inputs are still being decoded are known to be coming: the replica waits
+ *       for them while its oldest ready request has waited less than the replica's own forward
+ *       time at batch size 1 (waiting longer costs more than running a batch of one meanwhile);
+ *   <li>{@code max_queue_delay_us} holds every ready request for company even when nothing is
+ *       known to be coming (default 0: an operator who knows that traffic arrives in bursts
+ *       may trade latency for fuller batches).
+ * </ul>
+ *
+ * <p>Waiting for requests that have not arrived never pays under closed-loop load (callers send
+ * their next request once answered) and costs the full delay at low load; under heavy load a
+ * busy replica lets requests pile up anyway, so greedy batches grow with the load by
+ * themselves.
  *
  * <p>Requests are served in arrival order. Expired and cancelled requests never take a batch
  * slot: they are dropped when a batch is formed (and usually earlier, by {@link #remove}).
@@ -100,21 +118,19 @@ public final class ModelQueue {
   private void markReady(InferenceRequest request) {
     request.inputReady(true);
     ready++;
-    // Wake a worker when the batch is full, or when this request starts the delay clock.
-    if (ready == 1 || ready >= batching.maxBatchSize()) {
-      changed.signal();
-    }
+    // Every worker decides for itself (its preferred sizes, its join wait): let one re-check.
+    changed.signal();
   }
 
   /**
    * The input stage prepared a request's input: it joins the next batch. Ignored when the
    * request left the queue meanwhile (expired, cancelled, or the queue closed).
    */
-  public void inputPrepared(InferenceRequest request, float[] values) {
+  public void inputPrepared(InferenceRequest request, float[] values, long tookNanos) {
     lock.lock();
     try {
       if (!request.inputReady() && request.isQueued() && waiting.contains(request)) {
-        request.inputPrepared(values);
+        request.inputPrepared(values, tookNanos);
         markReady(request);
       }
     } finally {
@@ -145,6 +161,9 @@ public final class ModelQueue {
       if (removed && request.inputReady()) {
         ready--;
       }
+      if (removed) {
+        changed.signal(); // one fewer input being prepared may end a worker's wait
+      }
       return removed;
     } finally {
       lock.unlock();
@@ -171,15 +190,24 @@ public final class ModelQueue {
   }
 
   /**
-   * Waits for the next batch: returns when {@code max_batch_size} requests are ready, when the
-   * oldest ready one has waited {@code max_queue_delay}, or with an empty list after
-   * {@code maxWaitNanos} without any ready request (so the caller can check whether it should
-   * stop) or once the queue is closed. Every request returned is claimed by the caller, who must
-   * answer it.
+   * Waits for the next batch of a replica that takes batches of up to {@code maxBatchSize}
+   * and never waits for inputs being prepared; see {@link #awaitBatch(long, DispatchPlan)}.
    */
   public List<InferenceRequest> awaitBatch(long maxWaitNanos) throws InterruptedException {
+    return awaitBatch(maxWaitNanos, DispatchPlan.upTo(batching.maxBatchSize()));
+  }
+
+  /**
+   * Waits for the next batch under the dispatch policy (see the class comment) and returns it,
+   * or an empty list after {@code maxWaitNanos} without any ready request (so the caller can
+   * check whether it should stop) or once the queue is closed. Every request returned is claimed
+   * by the caller, who must answer it.
+   */
+  public List<InferenceRequest> awaitBatch(long maxWaitNanos, DispatchPlan plan)
+      throws InterruptedException {
     long giveUpAt = System.nanoTime() + maxWaitNanos;
-    long delayNanos = TimeUnit.MICROSECONDS.toNanos(batching.maxQueueDelayMicros());
+    long holdNanos = TimeUnit.MICROSECONDS.toNanos(batching.maxQueueDelayMicros());
+    int largest = Math.min(plan.largest(), batching.maxBatchSize());
     lock.lock();
     try {
       while (true) {
@@ -187,12 +215,16 @@ public final class ModelQueue {
           return List.of();
         }
         long now = System.nanoTime();
-        if (ready >= batching.maxBatchSize()) {
+        if (ready >= largest) {
           break;
         }
         InferenceRequest oldest = oldestReady();
         if (oldest != null) {
-          long dueAt = oldest.admittedNanos() + delayNanos;
+          long dueAt = oldest.admittedNanos() + holdNanos;
+          if (waiting.size() > ready) { // inputs being prepared: they are coming
+            long joinUntil = oldest.readyNanos() + plan.joinWaitNanos();
+            dueAt = joinUntil - dueAt > 0 ? joinUntil : dueAt;
+          }
           if (now - dueAt >= 0) {
             break;
           }
@@ -204,7 +236,7 @@ public final class ModelQueue {
           changed.awaitNanos(giveUpAt - now);
         }
       }
-      return takeBatch();
+      return takeBatch(Math.min(plan.take(ready), largest));
     } finally {
       lock.unlock();
     }
@@ -224,14 +256,14 @@ public final class ModelQueue {
   }
 
   /**
-   * Under the lock: up to max_batch_size ready requests in arrival order, dropping expired ones
+   * Under the lock: up to {@code limit} ready requests in arrival order, dropping expired ones
    * (ready or not) on the way; requests still being prepared keep their place.
    */
-  private List<InferenceRequest> takeBatch() {
-    List<InferenceRequest> batch = new ArrayList<>(Math.min(ready, batching.maxBatchSize()));
+  private List<InferenceRequest> takeBatch(int limit) {
+    List<InferenceRequest> batch = new ArrayList<>(limit);
     long now = System.nanoTime();
     Iterator<InferenceRequest> it = waiting.iterator();
-    while (batch.size() < batching.maxBatchSize() && ready > 0 && it.hasNext()) {
+    while (batch.size() < limit && ready > 0 && it.hasNext()) {
       InferenceRequest r = it.next();
       if (r.isExpired(now)) {
         it.remove();

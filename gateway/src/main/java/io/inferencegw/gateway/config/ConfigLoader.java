@@ -57,7 +57,8 @@ public final class ConfigLoader {
       Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching",
           "intra_op_threads", "channels_last");
   private static final Set<String> BATCHING_KEYS =
-      Set.of("max_batch_size", "max_queue_delay_us", "queue_capacity");
+      Set.of("max_batch_size", "max_queue_delay_us", "queue_capacity", "preferred_batch_sizes",
+          "max_batch_latency_ms");
 
   private ConfigLoader() {}
 
@@ -278,14 +279,21 @@ public final class ConfigLoader {
     if (m.containsKey("batching")) {
       Map<String, Object> b = asMap(m.get("batching"), where + ".batching");
       checkKeys(b, BATCHING_KEYS, where + ".batching");
-      batching =
-          new BatchingConfig(
-              intValue(b, "max_batch_size", BatchingConfig.DEFAULT.maxBatchSize(),
-                  BatchingConfig.MAX_BATCH_SIZE, where),
-              longValue(b, "max_queue_delay_us", BatchingConfig.DEFAULT.maxQueueDelayMicros(),
-                  BatchingConfig.MAX_QUEUE_DELAY_US, where),
-              intValue(b, "queue_capacity", BatchingConfig.DEFAULT.queueCapacity(),
-                  BatchingConfig.QUEUE_CAPACITY, where));
+      try {
+        batching =
+            new BatchingConfig(
+                intValue(b, "max_batch_size", BatchingConfig.DEFAULT.maxBatchSize(),
+                    BatchingConfig.MAX_BATCH_SIZE, where),
+                longValue(b, "max_queue_delay_us", BatchingConfig.DEFAULT.maxQueueDelayMicros(),
+                    BatchingConfig.MAX_QUEUE_DELAY_US, where),
+                intValue(b, "queue_capacity", BatchingConfig.DEFAULT.queueCapacity(),
+                    BatchingConfig.QUEUE_CAPACITY, where),
+                preferredBatchSizes(b, where),
+                intValue(b, "max_batch_latency_ms", BatchingConfig.DEFAULT.maxBatchLatencyMillis(),
+                    BatchingConfig.MAX_BATCH_LATENCY_MS, where));
+      } catch (ConfigException e) {
+        throw e.getMessage().startsWith(where) ? e : new ConfigException(where + ": " + e.getMessage());
+      }
     }
     try {
       return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
@@ -353,6 +361,27 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": '" + key + "' must be a non-empty string");
     }
     return s;
+  }
+
+  /** batching.preferred_batch_sizes: a list of whole numbers, or absent (profiled). */
+  private static List<Integer> preferredBatchSizes(Map<String, Object> b, String where) {
+    if (!b.containsKey("preferred_batch_sizes")) {
+      return List.of();
+    }
+    String rule = where + ": batching.preferred_batch_sizes must be a list of batch sizes such as"
+        + " [4, 8]";
+    if (!(b.get("preferred_batch_sizes") instanceof List<?> sizes)) {
+      throw new ConfigException(rule);
+    }
+    BatchingConfig.PREFERRED_SIZES_COUNT.check(sizes.size());
+    List<Integer> out = new ArrayList<>();
+    for (Object size : sizes) {
+      if (!(size instanceof Integer i)) {
+        throw new ConfigException(rule);
+      }
+      out.add(i);
+    }
+    return out;
   }
 
   /** An integer key within its range; the message names the key and the range. */

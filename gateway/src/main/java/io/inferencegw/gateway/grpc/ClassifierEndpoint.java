@@ -1,6 +1,7 @@
 package io.inferencegw.gateway.grpc;
 
 import io.inferencegw.gateway.admission.ModelRouting;
+import io.inferencegw.gateway.batching.BatchProfile;
 import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.InferenceResult;
 import io.inferencegw.gateway.core.ErrorCode;
@@ -20,7 +21,9 @@ import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.inferencegw.proto.v1.ListModelsRequest;
 import io.inferencegw.proto.v1.ListModelsResponse;
+import io.inferencegw.proto.v1.BatchTiming;
 import io.inferencegw.proto.v1.ModelInfo;
+import io.inferencegw.proto.v1.ReplicaProfile;
 import io.inferencegw.proto.v1.Prediction;
 import io.inferencegw.proto.v1.Preprocess;
 import io.inferencegw.proto.v1.Timing;
@@ -156,7 +159,10 @@ public final class ClassifierEndpoint {
                 Timing.newBuilder()
                     .setQueueUs(result.queueMicros())
                     .setComputeUs(result.computeMicros())
-                    .setBatchSize(result.batchSize()));
+                    .setBatchSize(result.batchSize())
+                    .setPrepareUs(result.stages().prepareMicros())
+                    .setBatchWaitUs(result.stages().batchWaitMicros())
+                    .setForwardUs(result.stages().forwardMicros()));
     for (int i = 0; i < result.indices().length; i++) {
       int index = result.indices()[i];
       out.addPredictions(
@@ -219,6 +225,21 @@ public final class ClassifierEndpoint {
         }));
   }
 
+  private static ReplicaProfile replicaProfile(ServedModel.ReplicaProfile replica) {
+    ReplicaProfile.Builder out = ReplicaProfile.newBuilder()
+        .setWorker(replica.worker())
+        .setDevice(replica.device())
+        .setPinned(replica.profile().pinned())
+        .addAllPreferredBatchSizes(replica.profile().preferredSizes());
+    for (BatchProfile.Point p : replica.profile().points()) {
+      out.addProfile(BatchTiming.newBuilder()
+          .setBatchSize(p.batchSize())
+          .setForwardUs(TimeUnit.NANOSECONDS.toMicros(p.forwardNanos()))
+          .setImagesPerSecond(p.imagesPerSecond()));
+    }
+    return out.build();
+  }
+
   private ListModelsResponse modelsAndCatalog() {
     ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
     for (ServedModel m : models.models()) {
@@ -230,7 +251,9 @@ public final class ClassifierEndpoint {
               .setVariant(m.config().variant())
               .setState(m.state().name())
               .setNumClasses(m.spec().numClasses())
-              .addAllDevices(m.config().devices()));
+              .addAllDevices(m.config().devices())
+              .addAllReplicas(m.replicaProfiles().stream()
+                  .map(ClassifierEndpoint::replicaProfile).toList()));
     }
     for (PluginRegistry.CatalogEntry e : plugins.catalog()) {
       VariantInfo.Builder v =

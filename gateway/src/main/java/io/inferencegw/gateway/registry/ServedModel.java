@@ -1,9 +1,12 @@
 package io.inferencegw.gateway.registry;
 
+import io.inferencegw.gateway.batching.BatchProfile;
 import io.inferencegw.gateway.batching.ModelQueue;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -19,6 +22,7 @@ public final class ServedModel {
   private final List<String> labels;
   private final ModelQueue queue;
   private final List<String> workerDeployments = new CopyOnWriteArrayList<>();
+  private final Map<String, ReplicaProfile> profiles = new ConcurrentSkipListMap<>();
   private volatile ModelState state = ModelState.LOADING;
   private volatile String reason = "";
 
@@ -78,5 +82,17 @@ public final class ServedModel {
   /** The label of a class index: from the labels file, or the index itself. */
   public String label(int index) {
     return index < labels.size() ? labels.get(index) : Integer.toString(index);
+  }
+
+  /** A replica's batch profile, measured on its device at warm-up. */
+  public record ReplicaProfile(String worker, String device, BatchProfile profile) {}
+
+  void profiled(ReplicaProfile replica) {
+    profiles.put(replica.worker(), replica);
+  }
+
+  /** The batch profiles of the replicas that finished warming up, by worker name. */
+  public List<ReplicaProfile> replicaProfiles() {
+    return List.copyOf(profiles.values());
   }
 }

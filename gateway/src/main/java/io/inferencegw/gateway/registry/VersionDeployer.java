@@ -65,7 +65,9 @@ final class VersionDeployer {
         deployments.add(
             vertx.deployVerticle(new DeviceWorker(workerName, model.queue(), replica,
                 (size, busyNanos) -> metrics.batchRun(config.name(), version, device,
-                    workerName, size, busyNanos)), options));
+                    workerName, size, busyNanos),
+                profile -> model.profiled(
+                    new ServedModel.ReplicaProfile(workerName, device, profile))), options));
       }
     }
     return Future.join(deployments)

@@ -31,6 +31,9 @@ final class StreamReplies {
         .put("queue_us", result.queueMicros())
         .put("compute_us", result.computeMicros())
         .put("batch_size", result.batchSize())
+        .put("prepare_us", result.stages().prepareMicros())
+        .put("batch_wait_us", result.stages().batchWaitMicros())
+        .put("forward_us", result.stages().forwardMicros())
         .put("version", result.version())
         .encode();
   }

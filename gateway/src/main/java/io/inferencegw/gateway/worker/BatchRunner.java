@@ -193,11 +193,12 @@ public final class BatchRunner implements AutoCloseable {
           ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
           : batch.pin_memory().to(device, torch.ScalarType.Float, true, false,
               new org.bytedeco.pytorch.MemoryFormatOptional());
+      long forwardStart = System.nanoTime();
       Tensor logits = network.forward(input);
       checkShape(logits, ready.size());
       T_TensorTensor_T top = logits.softmax(1).topk(k);
       out = new Outputs(k, toFloats(top.get0()), toLongs(top.get1()),
-          anyLogits ? toFloats(logits) : null);
+          anyLogits ? toFloats(logits) : null, System.nanoTime() - forwardStart);
     }
     long computeMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
     for (int i = 0; i < ready.size(); i++) {
@@ -205,7 +206,9 @@ public final class BatchRunner implements AutoCloseable {
     }
   }
 
-  private record Outputs(int k, float[] topScores, long[] topIndices, float[] logits) {}
+  /** The batch's outputs on the host, and how long the forward pass (with top-k) took. */
+  private record Outputs(
+      int k, float[] topScores, long[] topIndices, float[] logits, long forwardNanos) {}
 
   /** Answers one request from row {@code i} of the outputs. */
   private void answer(
@@ -223,8 +226,13 @@ public final class BatchRunner implements AutoCloseable {
       System.arraycopy(out.logits, i * spec.numClasses(), logits, 0, spec.numClasses());
     }
     long queueMicros = TimeUnit.NANOSECONDS.toMicros(startNanos - r.admittedNanos());
+    long readyNanos = r.readyNanos() != 0 ? r.readyNanos() : r.admittedNanos();
+    InferenceResult.Stages stages = new InferenceResult.Stages(
+        TimeUnit.NANOSECONDS.toMicros(r.prepareNanos()),
+        TimeUnit.NANOSECONDS.toMicros(Math.max(0, startNanos - readyNanos)),
+        TimeUnit.NANOSECONDS.toMicros(out.forwardNanos));
     r.succeed(new InferenceResult(
-        idx, scores, logits, queueMicros, computeMicros, batchSize, version));
+        idx, scores, logits, queueMicros, computeMicros, batchSize, version, stages));
   }
 
   private void checkShape(Tensor logits, int n) {
@@ -265,6 +273,30 @@ public final class BatchRunner implements AutoCloseable {
       Tensor zeros = torch.zeros(1, spec.channels(), spec.height(), spec.width());
       Tensor logits = network.forward(onCpu ? zeros : zeros.to(device, torch.ScalarType.Float));
       checkShape(logits, 1);
+    }
+  }
+
+  /**
+   * Times one forward pass at {@code batchSize} on the path requests take (input layout and
+   * device copy, network, softmax, top-5, copy back), for the batch profile. Call after
+   * {@link #warmUp}, which settles the layout. The input is a smooth non-constant pattern:
+   * some kernels take shortcuts on zeros.
+   */
+  public long timeForward(int batchSize) {
+    try (InferenceMode guard = new InferenceMode();
+        PointerScope scope = new PointerScope()) {
+      long perImage = (long) spec.channels() * spec.height() * spec.width();
+      Tensor batch = torch.linspace(new Scalar(-40.0), new Scalar(40.0), batchSize * perImage)
+          .sin().reshape(batchSize, spec.channels(), spec.height(), spec.width());
+      long start = System.nanoTime();
+      Tensor input = onCpu
+          ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
+          : batch.to(device, torch.ScalarType.Float);
+      Tensor logits = network.forward(input);
+      checkShape(logits, batchSize);
+      T_TensorTensor_T top = logits.softmax(1).topk(Math.min(5, spec.numClasses()));
+      toFloats(top.get0());
+      return System.nanoTime() - start;
     }
   }
 

@@ -1,5 +1,7 @@
 package io.inferencegw.gateway.worker;
 
+import io.inferencegw.gateway.batching.BatchProfile;
+import io.inferencegw.gateway.batching.DispatchPlan;
 import io.inferencegw.gateway.batching.InferenceRequest;
 import io.inferencegw.gateway.batching.ModelQueue;
 import io.vertx.core.Future;
@@ -7,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>It is deployed on its own single-thread worker pool, so every LibTorch call for its replica
  * (building, loading weights, forward passes, freeing) happens on that one thread; guards such
  * as InferenceMode are thread-local. It pulls: when idle it asks the model's queue for the next
- * batch. Each wait is bounded and the next one is scheduled as a new task, so the thread is
+ * batch, under the dispatch plan its batch profile chose at warm-up. Each wait is bounded and the next one is scheduled as a new task, so the thread is
  * never held for long and undeploying it interleaves cleanly.
  */
 public final class DeviceWorker extends VerticleBase {
@@ -29,7 +32,9 @@ public final class DeviceWorker extends VerticleBase {
   private final ModelQueue queue;
   private final Supplier<BatchRunner> replicaFactory;
   private final BatchListener onBatch;
+  private final Consumer<BatchProfile> onProfile;
   private BatchRunner runner;
+  private DispatchPlan plan;
   private volatile boolean stopping;
 
   /**
@@ -37,16 +42,21 @@ public final class DeviceWorker extends VerticleBase {
    *     worker's own thread
    */
   public DeviceWorker(String name, ModelQueue queue, Supplier<BatchRunner> replicaFactory) {
-    this(name, queue, replicaFactory, (size, busyNanos) -> {});
+    this(name, queue, replicaFactory, (size, busyNanos) -> {}, profile -> {});
   }
 
-  /** @param onBatch told of every batch this worker ran, on the worker's thread */
+  /**
+   * @param onBatch told of every batch this worker ran, on the worker's thread
+   * @param onProfile told of the replica's batch profile once it is measured, before the worker
+   *     takes its first batch
+   */
   public DeviceWorker(String name, ModelQueue queue, Supplier<BatchRunner> replicaFactory,
-      BatchListener onBatch) {
+      BatchListener onBatch, Consumer<BatchProfile> onProfile) {
     this.name = name;
     this.queue = queue;
     this.replicaFactory = replicaFactory;
     this.onBatch = onBatch;
+    this.onProfile = onProfile;
   }
 
   /** Hears of each batch a worker ran: how many requests, and how long the replica was busy. */
@@ -61,6 +71,10 @@ public final class DeviceWorker extends VerticleBase {
       NativeThreads.configure();
       runner = replicaFactory.get();
       runner.warmUp();
+      BatchProfile profile = BatchProfiler.profile(runner::timeForward, queue.batching());
+      plan = profile.plan();
+      LOG.info("worker {} batch profile: {}", name, profile.describe());
+      onProfile.accept(profile);
     } catch (RuntimeException e) {
       if (runner != null) {
         runner.close();
@@ -78,7 +92,7 @@ public final class DeviceWorker extends VerticleBase {
       return;
     }
     try {
-      List<InferenceRequest> batch = queue.awaitBatch(POLL_NANOS);
+      List<InferenceRequest> batch = queue.awaitBatch(POLL_NANOS, plan);
       if (!batch.isEmpty() && !stopping) {
         long start = System.nanoTime();
         try {

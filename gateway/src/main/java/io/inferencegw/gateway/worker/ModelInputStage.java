@@ -58,7 +58,9 @@ public final class ModelInputStage implements InputStage {
       return;
     }
     try {
-      queue.inputPrepared(request, preparer.prepareValues(request.input()));
+      long start = System.nanoTime();
+      float[] values = preparer.prepareValues(request.input());
+      queue.inputPrepared(request, values, System.nanoTime() - start);
     } catch (GatewayException e) {
       queue.inputFailed(request, e);
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {

@@ -153,7 +153,12 @@ class ConfigLoaderTest {
       "devices: []                              | devices (number of entries) must be between 1 and 16",
       "devices: ['cuda:64']                     | 'cuda:N' with N from 0 to 63",
       "intra_op_threads: 256, instances: 8      | must be at most 1024, got 256 x 8",
-      "instances: 1.5                           | instances must be an integer between 1 and 32"})
+      "instances: 1.5                           | instances must be an integer between 1 and 32",
+      "batching: {preferred_batch_sizes: 8}     | batching.preferred_batch_sizes must be a list of batch sizes such as [4, 8]",
+      "batching: {preferred_batch_sizes: [a]}   | batching.preferred_batch_sizes must be a list of batch sizes",
+      "batching: {preferred_batch_sizes: [64]}  | preferred_batch_sizes: each entry must be between 1 and max_batch_size (32), got 64",
+      "batching: {preferred_batch_sizes: [0]}   | each entry must be between 1 and max_batch_size (32), got 0",
+      "batching: {max_batch_latency_ms: 0}      | batching.max_batch_latency_ms must be between 1 and 60000"})
   void everyNumberOfAModelEntryIsBoundedAndTheErrorNamesKeyAndRange(String extra, String message)
       throws Exception {
     ConfigException e = refused(ENTRY + ", " + extra + "}\n");
@@ -178,6 +183,21 @@ class ConfigLoaderTest {
         + "port: 65535\n"), Path.of("p"));
     assertEquals(256, cfg.models().get(0).intraOpThreads());
     assertEquals(new BatchingConfig(1024, 10_000_000, 65_536), cfg.models().get(0).batching());
+  }
+
+  @Test
+  void preferredBatchSizesAndTheLatencyBoundAreRead() throws Exception {
+    GatewayConfig cfg = ConfigLoader.load(write(ENTRY + ", batching: {max_batch_size: 16,"
+        + " preferred_batch_sizes: [8, 2, 8], max_batch_latency_ms: 40}}\n"), Path.of("p"));
+    BatchingConfig b = cfg.models().get(0).batching();
+    assertEquals(List.of(2, 8), b.preferredBatchSizes(), "sorted, duplicates dropped");
+    assertEquals(40, b.maxBatchLatencyMillis());
+    assertTrue(b.pinsBatchSizes());
+    BatchingConfig defaults = ConfigLoader.load(write(ENTRY + "}\n"), Path.of("p")).models()
+        .get(0).batching();
+    assertEquals(List.of(), defaults.preferredBatchSizes(), "profiled by default");
+    assertEquals(0, defaults.maxQueueDelayMicros(), "an idle replica never waits by default");
+    assertEquals(BatchingConfig.DEFAULT_MAX_BATCH_LATENCY_MS, defaults.maxBatchLatencyMillis());
   }
 
   @Test

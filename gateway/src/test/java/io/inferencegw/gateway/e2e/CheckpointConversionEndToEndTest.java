@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencegw.gateway.client.GatewayClient;
-import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
@@ -81,7 +80,7 @@ class CheckpointConversionEndToEndTest {
     }
 
     ModelConfig model = new ModelConfig("my-densenet", "densenet", ARCH,
-        ResourceRef.file(converted), Optional.empty(), List.of("cpu"), 1, BatchingConfig.DEFAULT);
+        ResourceRef.file(converted), Optional.empty(), List.of("cpu"), 1, TestGateways.ONE_AT_A_TIME);
     GatewayConfig config =
         ConfigLoader.loadBundled(TestGateways.PLUGINS).withPort(0).withModels(List.of(model));
     Gateway gateway = Gateway.start(vertx, config).await(120, TimeUnit.SECONDS);

@@ -1,7 +1,6 @@
 package io.inferencegw.gateway.e2e;
 
 import io.inferencegw.gateway.client.GatewayClient;
-import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
@@ -78,7 +77,7 @@ class ServedFamiliesEndToEndTest {
         SafetensorsReader inputs = SafetensorsReader.open(ref.input());
         SafetensorsReader logits = SafetensorsReader.open(ref.logits())) {
       ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(ref.weights()),
-          Optional.empty(), List.of("cpu"), 1, BatchingConfig.DEFAULT);
+          Optional.empty(), List.of("cpu"), 1, TestGateways.ONE_AT_A_TIME);
       GatewayConfig config =
           ConfigLoader.loadBundled(TestGateways.PLUGINS).withPort(0).withModels(List.of(model));
       Gateway gateway = Gateway.start(vertx, config).await(120, TimeUnit.SECONDS);
@@ -123,7 +122,7 @@ class ServedFamiliesEndToEndTest {
         }
       }
       ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(weights),
-          Optional.empty(), List.of("cpu"), 1, BatchingConfig.DEFAULT);
+          Optional.empty(), List.of("cpu"), 1, TestGateways.ONE_AT_A_TIME);
       gateway.models().load(model).await(120, TimeUnit.SECONDS);
       ServedLogits.assertMatch(client, variant, size, input, expected);
     } finally {

@@ -14,6 +14,13 @@ public final class TestGateways {
   /** Where the build copies the bundled plugin JARs (see the gateway pom). */
   public static final Path PLUGINS = Path.of("target/plugins");
 
+  /**
+   * Batches of one, pinned: for tests that check answers of large networks, whom a pinned size
+   * spares the batch profile at warm-up (DispatchEndToEndTest covers the profile).
+   */
+  public static final BatchingConfig ONE_AT_A_TIME =
+      BatchingConfig.DEFAULT.withPreferredBatchSizes(List.of(1));
+
   private TestGateways() {}
 
   /** The bundled fashion-lenet model entry. */

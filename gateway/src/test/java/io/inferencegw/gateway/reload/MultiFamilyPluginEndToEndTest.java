@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
-import io.inferencegw.gateway.config.BatchingConfig;
+import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.config.ResourceRef;
@@ -93,7 +93,7 @@ class MultiFamilyPluginEndToEndTest {
       SafetensorsWriter.write(file, StateDict.of(net));
     }
     return new ModelConfig(name, family, variant, ResourceRef.file(file), Optional.empty(),
-        List.of("cpu"), 1, BatchingConfig.DEFAULT);
+        List.of("cpu"), 1, TestGateways.ONE_AT_A_TIME);
   }
 
   @BeforeEach
