@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per batch: prepare each request's input (bad inputs are answered INVALID_ARGUMENT and
  * leave the batch; inputs an input stage prepared are copied), fuse the rest into one NCHW
- * tensor, move it to the device once, run the
+ * tensor (on CUDA, in a reused page-locked buffer: {@link PinnedStaging}), move it to the device
+ * with one asynchronous copy, run the
  * network under {@link InferenceMode}, softmax and top-k on the device, copy back only what the
  * answers need, and split per request. All native memory of the batch lives in one
  * {@link PointerScope} and is freed when the batch ends.
@@ -44,6 +45,8 @@ public final class BatchRunner implements AutoCloseable {
   private final Device device;
   private final boolean onCpu;
   private final InputPreparer inputs;
+  /** Host memory of CUDA batches; null on CPU, where the batch tensor is the input. */
+  private final PinnedStaging staging;
   private final boolean tryChannelsLast;
   private boolean channelsLast;
 
@@ -68,6 +71,7 @@ public final class BatchRunner implements AutoCloseable {
     this.device = new Device(device);
     this.onCpu = device.equals("cpu");
     this.inputs = inputs;
+    this.staging = onCpu ? null : new PinnedStaging(spec.channels(), spec.height(), spec.width());
     this.tryChannelsLast = channelsLast && onCpu;
     network.eval();
     if (!onCpu) {
@@ -170,7 +174,9 @@ public final class BatchRunner implements AutoCloseable {
     List<InferenceRequest> ready = new ArrayList<>(entries.size());
     try (InferenceMode guard = new InferenceMode();
         PointerScope scope = new PointerScope()) {
-      Tensor batch = torch.empty(entries.size(), spec.channels(), spec.height(), spec.width());
+      Tensor batch = onCpu
+          ? torch.empty(entries.size(), spec.channels(), spec.height(), spec.width())
+          : staging.rows(entries.size());
       List<Long> rows = new ArrayList<>(entries.size());
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
@@ -191,7 +197,7 @@ public final class BatchRunner implements AutoCloseable {
       }
       Tensor input = onCpu
           ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
-          : batch.pin_memory().to(device, torch.ScalarType.Float, true, false,
+          : batch.to(device, torch.ScalarType.Float, true, false,
               new org.bytedeco.pytorch.MemoryFormatOptional());
       long forwardStart = System.nanoTime();
       Tensor logits = network.forward(input);
@@ -343,6 +349,9 @@ public final class BatchRunner implements AutoCloseable {
     try {
       network.close();
     } finally {
+      if (staging != null) {
+        staging.close();
+      }
       device.close();
     }
   }
