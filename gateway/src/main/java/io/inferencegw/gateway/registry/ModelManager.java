@@ -16,9 +16,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +47,7 @@ public final class ModelManager {
   private final PluginRegistry plugins;
   private final InputLimits limits;
   private final RoutingTable routing = new RoutingTable();
-  private final Map<String, ModelConfig> pending = new ConcurrentHashMap<>();
-  private final Map<String, ModelStatus> failed = new ConcurrentHashMap<>();
-  private final Map<String, Integer> lastVersion = new ConcurrentHashMap<>();
-  /** The entry each model was last loaded from, kept after an unload so it can load again. */
-  private final Map<String, ModelConfig> lastConfigs = new ConcurrentHashMap<>();
+  private final ModelRecords records = new ModelRecords();
   private final InputMemoryBudget inputBudget;
   private final ModelLifecycle lifecycle = new ModelLifecycle();
   private final VersionDeployer deployer;
@@ -80,10 +74,10 @@ public final class ModelManager {
    * reason; any other failure leaves the current version serving.
    */
   public Future<ServedModel> load(ModelConfig config) {
-    lastConfigs.put(config.name(), config);
+    records.loading(config);
     Optional<PluginRegistry.LoadedFamily> family = plugins.family(config.family());
     if (family.isEmpty()) {
-      pending.put(config.name(), config);
+      records.waitForPlugin(config);
       return Future.failedFuture(new ConfigException(
           "model " + config.name() + ": no plugin provides family '" + config.family()
               + "' (available: " + plugins.familyNames() + "); it loads when one arrives"));
@@ -105,7 +99,7 @@ public final class ModelManager {
       return failLoad(config, new ModelLoadException(ModelLoadException.Kind.INVALID_REQUEST,
           "model " + config.name() + ": " + e.getMessage()));
     }
-    String version = Integer.toString(lastVersion.merge(config.name(), 1, Integer::sum));
+    String version = records.nextVersion(config);
     return vertx
         .executeBlocking(() -> ModelFiles.read(config, spec))
         .compose(files -> deployer.deploy(config, loaded, spec, version, files))
@@ -118,8 +112,7 @@ public final class ModelManager {
    */
   private Future<ServedModel> failLoad(ModelConfig config, Throwable error) {
     String reason = String.valueOf(error.getMessage());
-    failed.put(config.name(), new ModelStatus(config.name(), "", config.family(),
-        config.variant(), "", ModelState.FAILED, reason));
+    records.failed(config, reason);
     // The reason may quote tensor names from a file's header: keep it on one log line.
     LOG.error("model {} failed to load: {}", config.name(), oneLine(reason));
     return Future.failedFuture(error instanceof ModelLoadException e ? e
@@ -145,8 +138,7 @@ public final class ModelManager {
    * (which drains in the background; the returned future completes when it is gone).
    */
   public Future<Void> activate(ServedModel model) {
-    pending.remove(model.name());
-    failed.remove(model.name());
+    records.served(model.name());
     ServedModel previous = routing.route(model);
     LOG.info("model {} now served by v{} ({})", model.name(), model.version(), model.plugin());
     return previous == null ? Future.succeededFuture() : retire(previous);
@@ -182,7 +174,7 @@ public final class ModelManager {
 
   /** Configured models waiting for a plugin that provides one of these families. */
   public List<ModelConfig> pendingFor(Collection<String> families) {
-    return pending.values().stream().filter(c -> families.contains(c.family())).toList();
+    return records.waitingFor(families);
   }
 
   /** Every model the gateway knows of: served, draining, pending and failed. */
@@ -194,17 +186,7 @@ public final class ModelManager {
     for (ServedModel m : routing.draining()) {
       out.add(status(m));
     }
-    for (ModelConfig c : pending.values()) {
-      if (!routing.serves(c.name())) {
-        out.add(new ModelStatus(c.name(), "", c.family(), c.variant(), "", ModelState.UNAVAILABLE,
-            "waiting for a plugin that provides family '" + c.family() + "'"));
-      }
-    }
-    for (ModelStatus f : failed.values()) {
-      if (!routing.serves(f.name())) {
-        out.add(f);
-      }
-    }
+    out.addAll(records.unserved(routing::serves));
     return out;
   }
 
@@ -224,12 +206,12 @@ public final class ModelManager {
 
   /** The entry this model was last loaded from (config file or management), served or not. */
   public Optional<ModelConfig> lastConfig(String name) {
-    return Optional.ofNullable(lastConfigs.get(name));
+    return records.lastConfig(name);
   }
 
   /** Whether a model of this name is served, waiting for its plugin, or failed to load. */
   public boolean knows(String name) {
-    return routing.serves(name) || pending.containsKey(name) || failed.containsKey(name);
+    return routing.serves(name) || records.hasStanding(name);
   }
 
   /**
@@ -237,8 +219,7 @@ public final class ModelManager {
    * that only failed to load or waits for its plugin is forgotten (the index stops listing it).
    */
   public Future<Void> unload(String name) {
-    boolean known = pending.remove(name) != null;
-    known |= failed.remove(name) != null;
+    boolean known = records.forgetStanding(name);
     ServedModel model = routing.remove(name);
     if (model == null) {
       return known ? Future.succeededFuture()
@@ -253,7 +234,7 @@ public final class ModelManager {
    */
   public Future<Void> unloadToPending(ServedModel model) {
     if (routing.remove(model)) {
-      pending.put(model.name(), model.config());
+      records.waitForPlugin(model.config());
     }
     return retire(model);
   }
