@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 final class ServedGateway implements AutoCloseable {
 
   private static final String SERVING_LINE = "gateway serving";
+  /** As deploy/gateway.sh: JavaCPP does not check the process's RSS on each allocation. */
+  static final String JAVACPP_NO_RSS_LIMIT = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0";
 
   private final Process process;
   private final Path log;
@@ -36,7 +38,7 @@ final class ServedGateway implements AutoCloseable {
     int port = freePort();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:MaxDirectMemorySize=256m", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+        "-Xmx1g", "-XX:MaxDirectMemorySize=256m", JAVACPP_NO_RSS_LIMIT,
         "-jar", gatewayJar.toString(), "--port", Integer.toString(port)));
     if (config != null) {
       command.add("--config");

@@ -103,6 +103,12 @@ public final class ServingBenchmark implements Callable<Integer> {
     int cores = cpu.cores();
 
     System.out.println("CPU: " + cpu.describe());
+    // Inherited by the gateway and both forwards: with the default (spinning) policy, OpenMP
+    // threads on a machine that has more runnable threads than cores lose most of their time
+    // waiting at barriers for a thread that is not running.
+    System.out.printf(Locale.ROOT, "OMP_WAIT_POLICY %s, OPENBLAS_NUM_THREADS %s (all processes)%n",
+        System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"),
+        System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
     System.out.printf(Locale.ROOT, "model %s; %d callers, %d s measured after %d s warm-up per"
         + " served period; %d rounds; work dir %s%n", model, callers, seconds, warmupSeconds,
         rounds, work);
@@ -143,7 +149,8 @@ public final class ServingBenchmark implements Callable<Integer> {
           int r = round;
           if (parts.contains("forward")) {
             steps.add(unchecked(() -> results.ours.add(forward(processes, "forward-" + r,
-                LibTorchForward.class, List.of("-D" + QUIET_REGISTRY + "=warn"), Map.of(), List.of(
+                LibTorchForward.class, List.of("-D" + QUIET_REGISTRY + "=warn",
+                    ServedGateway.JAVACPP_NO_RSS_LIMIT), Map.of(), List.of(
                     pluginsDir.toString(), model, weights.toString(), Integer.toString(cores),
                     join(batches), "true"), timer))));
           }
