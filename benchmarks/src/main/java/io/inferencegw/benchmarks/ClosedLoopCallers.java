@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * N callers in this process, each sending its next Classify as soon as its previous answer
  * arrives (closed loop); all callers share one multiplexed HTTP/2 connection, as the callers of
- * one gRPC channel do. A warm-up period is run and discarded before the measured one.
+ * one gRPC channel do.
  */
 final class ClosedLoopCallers {
 
@@ -29,32 +29,39 @@ final class ClosedLoopCallers {
     this.images = images.stream().map(ByteString::copyFrom).toList();
   }
 
+  /**
+   * Callers run without a break through the warm-up into the measured period, and a call counts
+   * when its answer arrives within that period: the queue is in its steady state when counting
+   * starts, and a long batch straddling either edge is neither lost nor counted twice.
+   */
   LoadResult run(String model, int callers, int warmupSeconds, int seconds) {
     try (GatewayClient client = new GatewayClient(vertx, "localhost", port)) {
-      period(client, model, callers, warmupSeconds);
-      return period(client, model, callers, seconds);
+      long counted = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+      Window window = new Window(counted, counted + TimeUnit.SECONDS.toNanos(seconds));
+      LoadResult result = new LoadResult();
+      AtomicLong next = new AtomicLong();
+      List<Future<Void>> loops = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        Promise<Void> done = Promise.promise();
+        loops.add(done.future());
+        vertx.runOnContext(v -> call(client, model, next, result, window, done));
+      }
+      Future.all(loops).await();
+      result.elapsedNanos = window.endNanos() - window.startNanos();
+      return result;
     }
   }
 
-  private LoadResult period(GatewayClient client, String model, int callers, int seconds) {
-    LoadResult result = new LoadResult();
-    long start = System.nanoTime();
-    long end = start + TimeUnit.SECONDS.toNanos(seconds);
-    AtomicLong next = new AtomicLong();
-    List<Future<Void>> loops = new ArrayList<>();
-    for (int c = 0; c < callers; c++) {
-      Promise<Void> done = Promise.promise();
-      loops.add(done.future());
-      vertx.runOnContext(v -> call(client, model, next, result, end, done));
+  /** The measured period, in {@link System#nanoTime()}. */
+  private record Window(long startNanos, long endNanos) {
+    boolean contains(long answeredNanos) {
+      return answeredNanos >= startNanos && answeredNanos <= endNanos;
     }
-    Future.all(loops).await();
-    result.elapsedNanos = System.nanoTime() - start;
-    return result;
   }
 
   private void call(GatewayClient client, String model, AtomicLong next, LoadResult result,
-      long end, Promise<Void> done) {
-    if (System.nanoTime() >= end) {
+      Window window, Promise<Void> done) {
+    if (System.nanoTime() >= window.endNanos()) {
       done.complete();
       return;
     }
@@ -62,15 +69,18 @@ final class ClosedLoopCallers {
     long t0 = System.nanoTime();
     client.classify(ClassifyRequest.newBuilder().setModel(model).setImage(image).build())
         .onComplete(ar -> {
-          long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
-          if (ar.succeeded()) {
-            ClassifyResponse r = ar.result();
-            result.record(micros, r.getTiming().getComputeUs(), r.getTiming().getQueueUs(),
-                r.getTiming().getBatchSize());
-          } else {
-            result.fail(ar.cause());
+          long t1 = System.nanoTime();
+          if (window.contains(t1)) {
+            if (ar.succeeded()) {
+              ClassifyResponse r = ar.result();
+              result.record(TimeUnit.NANOSECONDS.toMicros(t1 - t0),
+                  r.getTiming().getComputeUs(), r.getTiming().getQueueUs(),
+                  r.getTiming().getBatchSize());
+            } else {
+              result.fail(ar.cause());
+            }
           }
-          call(client, model, next, result, end, done);
+          call(client, model, next, result, window, done);
         });
   }
 }

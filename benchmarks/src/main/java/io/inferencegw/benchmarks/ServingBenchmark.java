@@ -85,6 +85,9 @@ public final class ServingBenchmark implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.setProperty(QUIET_REGISTRY, "warn");
+    // an interrupted run must not leave a gateway or a forward running on the cores
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
     System.exit(new CommandLine(new ServingBenchmark()).execute(args));
   }
 
