@@ -14,10 +14,11 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Our bare forward, in a process of its own: the served variant built by its plugin, the same
- * weights file, and the settings a gateway CPU replica runs with (OpenBLAS single-threaded,
- * LibTorch on all cores, eval mode, one {@link InferenceMode} guard, channels-last, a
- * {@link PointerScope} per pass), timed on random input at each batch size. No decoding, no
- * queue, no network: the ceiling the served throughput is compared with.
+ * weights file, and the settings a gateway CPU replica runs with (OpenBLAS single-threaded
+ * unless the environment says otherwise, LibTorch on all cores, eval mode, one
+ * {@link InferenceMode} guard, channels-last, a {@link PointerScope} per pass), timed on random
+ * input at each batch size. No decoding, no queue, no network: the ceiling the served throughput
+ * is compared with.
  *
  * <p>Arguments: plugins-dir variant weights threads batches(1,2,..) channels-last(true|false)
  * warmup-passes min-passes min-seconds. Prints one {@link ForwardRate} line per batch size.
@@ -25,6 +26,16 @@ import org.bytedeco.pytorch.global.torch;
 public final class LibTorchForward {
 
   private LibTorchForward() {}
+
+  /** As the gateway: the operator's OPENBLAS_NUM_THREADS if it is a positive number, else 1. */
+  private static int blasThreads() {
+    try {
+      return Math.max(1, Integer.parseInt(System.getenv().getOrDefault("OPENBLAS_NUM_THREADS",
+          "1").trim()));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
 
   public static void main(String[] args) {
     Path pluginsDir = Path.of(args[0]);
@@ -35,7 +46,7 @@ public final class LibTorchForward {
     boolean channelsLast = Boolean.parseBoolean(args[5]);
     PassTimer timer = PassTimer.fromArgs(args, 6);
 
-    openblas_nolapack.blas_set_num_threads(1);
+    openblas_nolapack.blas_set_num_threads(blasThreads());
     torch.set_num_threads(threads);
     CatalogVariant found = CatalogVariant.find(pluginsDir, variant);
     try (ClassifierModule network = found.family().buildForLoading(variant)) {
