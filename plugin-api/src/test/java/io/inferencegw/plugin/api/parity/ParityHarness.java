@@ -158,8 +158,13 @@ public final class ParityHarness {
       int rows = (int) input.size(0);
       assertEquals(List.of((long) rows, (long) spec.numClasses()),
           Arrays.stream(logits.sizes().vec().get()).boxed().toList(), variant + ": logits shape");
-      return compare(variant, label, StateDict.parameterCount(model),
-          expected, toFloats(logits), rows, spec.numClasses());
+      float[] ours = toFloats(logits);
+      ParityResult fp32 = compare(variant, label, StateDict.parameterCount(model),
+          expected, ours, rows, spec.numClasses());
+      // The same weights and input once more in bf16, against our float32 logits: what the
+      // gateway's precision setting changes in each family's answers.
+      return fp32.withBf16(PrecisionAgreement.measure(
+          model, input, ours, spec.numClasses(), ScalarType.BFloat16));
     }
   }
 
@@ -242,7 +247,7 @@ public final class ParityHarness {
       }
     }
     return new ParityResult(
-        variant, reference, parameters, maxDiff, maxRef, tolerance, rows, agreeing);
+        variant, reference, parameters, maxDiff, maxRef, tolerance, rows, agreeing, null);
   }
 
   /** Rank by rank the same class, or classes whose reference logits tie within tolerance. */
