@@ -13,7 +13,7 @@ import org.bytedeco.pytorch.global.torch;
  * class even at the end of deep networks, which is what makes comparing top-1 classes between
  * two ways of running a network meaningful.
  */
-final class ProbeImages {
+public final class ProbeImages {
 
   private static final int GRID = 8;
   private static final long SEED = 20240611L;
@@ -21,7 +21,7 @@ final class ProbeImages {
   private ProbeImages() {}
 
   /** {@code n} probe images as one float32 NCHW tensor on the CPU. */
-  static Tensor batch(VariantSpec spec, int n) {
+  public static Tensor batch(VariantSpec spec, int n) {
     int c = spec.channels();
     int h = spec.height();
     int w = spec.width();

@@ -6,7 +6,6 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ReducedPrecision;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.util.Locale;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InferenceMode;
@@ -71,13 +70,6 @@ final class ReplicaPrecision {
         : network.forward(input);
   }
 
-  /** Top-1 and top-5 agreement of the reduced precision with fp32 on the probe images. */
-  record Agreement(int images, int sameTop1, int sameTop5) {
-    double top1() {
-      return (double) sameTop1 / images;
-    }
-  }
-
   /**
    * Converts the (float32, eval-mode) network to this precision if the probe's top-1 classes
    * agree with fp32 often enough; throws a {@link ConfigException} naming the measured and the
@@ -87,7 +79,7 @@ final class ReplicaPrecision {
     if (!precision.reduced()) {
       return;
     }
-    Agreement agreement;
+    ProbeAgreement agreement;
     try (InferenceMode guard = new InferenceMode();
         PointerScope scope = new PointerScope()) {
       Tensor probe = ProbeImages.batch(spec, PROBE_IMAGES);
@@ -99,7 +91,7 @@ final class ReplicaPrecision {
       }
       Tensor reference = network.forward(probe);
       ReducedPrecision.convert(network, scalarType(precision));
-      agreement = compare(reference, forward(network, probe));
+      agreement = ProbeAgreement.of(reference, forward(network, probe));
     }
     String measured = String.format(Locale.ROOT,
         "top-1 agrees with fp32 on %d of %d probe images (%.3f), top-5 on %d",
@@ -112,42 +104,4 @@ final class ReplicaPrecision {
     LOG.info("model {} v{}: precision {} ({})", model, version, precision, measured);
   }
 
-  /** Rows whose top-1 class, and whose set of top-5 classes, are the same in both. */
-  static Agreement compare(Tensor reference, Tensor reduced) {
-    int rows = (int) reference.size(0);
-    int k = (int) Math.min(5, reference.size(1));
-    long[] ref = toLongs(reference.topk(k).get1());
-    long[] red = toLongs(reduced.topk(k).get1());
-    int top1 = 0;
-    int top5 = 0;
-    for (int r = 0; r < rows; r++) {
-      if (ref[r * k] == red[r * k]) {
-        top1++;
-      }
-      if (sameSet(ref, red, r * k, k)) {
-        top5++;
-      }
-    }
-    return new Agreement(rows, top1, top5);
-  }
-
-  private static boolean sameSet(long[] a, long[] b, int from, int k) {
-    outer:
-    for (int i = from; i < from + k; i++) {
-      for (int j = from; j < from + k; j++) {
-        if (a[i] == b[j]) {
-          continue outer;
-        }
-      }
-      return false;
-    }
-    return true;
-  }
-
-  private static long[] toLongs(Tensor t) {
-    Tensor c = t.to(ScalarType.Long).cpu().contiguous();
-    long[] out = new long[(int) c.numel()];
-    new LongPointer(c.data_ptr()).get(out);
-    return out;
-  }
 }

@@ -79,7 +79,7 @@ class BatchRunnerPrecisionTest {
       try (BatchRunner fp32 = runner(BatchRunnerLayoutTest.TinyConvNet.create(false),
               channelsLast, Precision.FP32, 0.9);
           BatchRunner bf16 = runner(bf16Net, channelsLast, Precision.BF16, 0.9)) {
-        assertEquals(ScalarType.BFloat16, bf16Net.parameters().get(0).scalar_type(),
+        assertEquals(ScalarType.BFloat16.value, bf16Net.parameters().get(0).scalar_type().value,
             "weights converted");
         Answers expected = answers(fp32, inputs);
         Answers served = answers(bf16, inputs);
@@ -134,7 +134,7 @@ class BatchRunnerPrecisionTest {
           9, 8, 7, 6, 5, 0, 0,   // same
           8, 9, 5, 6, 7, 0, 0,   // top-1 differs, same five classes
           9, 8, 7, 6, 0, 5, 0}).reshape(3, 7); // same top-1, fifth class differs
-      ReplicaPrecision.Agreement a = ReplicaPrecision.compare(reference, reduced);
+      ProbeAgreement a = ProbeAgreement.of(reference, reduced);
       assertEquals(3, a.images());
       assertEquals(2, a.sameTop1());
       assertEquals(2, a.sameTop5());
