@@ -1,7 +1,9 @@
 package io.inferencegw.plugin.api;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -24,11 +26,25 @@ public final class ReducedPrecision {
 
   /**
    * Converts every floating-point parameter and buffer (BatchNorm statistics included) to
-   * {@code dtype}, in place, keeping each tensor's memory layout. Integer buffers (index tables)
-   * stay as they are.
+   * {@code dtype}, in place, keeping each tensor's memory layout. Integer buffers stay as they
+   * are: LibTorch's {@code Module::to(dtype)}, unlike PyTorch's {@code Module.to}, converts
+   * those as well, which turns index tables (Swin's relative position index) into bf16 values
+   * that no longer index and, above 256, no longer hold the integers.
    */
   public static void convert(Module network, ScalarType dtype) {
-    network.to(dtype, false);
+    try (PointerScope scope = new PointerScope()) {
+      convertFloating(network.parameters(true), dtype);
+      convertFloating(network.buffers(true), dtype);
+    }
+  }
+
+  private static void convertFloating(TensorVector tensors, ScalarType dtype) {
+    for (long i = 0; i < tensors.size(); i++) {
+      Tensor t = tensors.get(i);
+      if (t.is_floating_point()) {
+        t.set_data(t.to(dtype));
+      }
+    }
   }
 
   /**
