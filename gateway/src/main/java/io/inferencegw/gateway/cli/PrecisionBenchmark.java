@@ -12,6 +12,8 @@ import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.ReducedPrecision;
 import io.inferencegw.plugin.api.VariantSpec;
 import io.vertx.core.Vertx;
+import io.inferencegw.plugin.api.weights.WeightLoader;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -44,6 +46,10 @@ final class PrecisionBenchmark implements Callable<Integer> {
 
   @Option(names = "--precision", defaultValue = "bf16", description = "bf16 or fp16")
   String precision;
+
+  @Option(names = "--weights",
+      description = "safetensors file to load (default: the family's random initialisation)")
+  Path weights;
 
   @Option(names = "--batch", defaultValue = "8")
   int batch;
@@ -96,10 +102,15 @@ final class PrecisionBenchmark implements Callable<Integer> {
 
   private void run(ModelFamily f, VariantSpec spec, Precision reduced, String label, int cores) {
     ScalarType dtype = reduced == Precision.BF16 ? ScalarType.BFloat16 : ScalarType.Half;
-    try (ClassifierModule fp32 = f.build(spec.name());
-        ClassifierModule narrow = f.build(spec.name());
+    // the same seed for both builds: the two copies must hold the same random weights
+    try (ClassifierModule fp32 = seeded(() -> f.build(spec.name()));
+        ClassifierModule narrow = seeded(() -> f.build(spec.name()));
         InferenceMode guard = new InferenceMode();
         PointerScope scope = new PointerScope()) {
+      if (weights != null) {
+        WeightLoader.loadStrict(fp32, weights);
+        WeightLoader.loadStrict(narrow, weights);
+      }
       fp32.eval();
       narrow.eval();
       MemoryLayout.channelsLast(fp32);
@@ -130,11 +141,22 @@ final class PrecisionBenchmark implements Callable<Integer> {
           narrowRate / fp32Rate);
       // what the warm-up check would measure (the family's own random initialisation here)
       Tensor probe = ProbeImages.batch(spec, 16).contiguous(torch.MemoryFormat.ChannelsLast);
-      ProbeAgreement agreement =
-          ProbeAgreement.of(fp32.forward(probe), narrowForward.apply(probe));
+      Tensor reference = fp32.forward(probe);
+      Tensor narrowLogits = narrowForward.apply(probe);
+      ProbeAgreement agreement = ProbeAgreement.of(reference, narrowLogits);
+      Tensor sorted = reference.topk(2).get0();
       System.out.printf(Locale.ROOT, "agreement with fp32 on %d probe images: top-1 %d, "
-          + "top-5 %d%n", agreement.images(), agreement.sameTop1(), agreement.sameTop5());
+          + "top-5 %d (max |logit| %.4g, max |difference| %.4g, smallest top-1/top-2 gap %.4g)%n",
+          agreement.images(), agreement.sameTop1(), agreement.sameTop5(),
+          reference.abs().max().item_double(),
+          reference.sub(narrowLogits).abs().max().item_double(),
+          sorted.select(1, 0).sub(sorted.select(1, 1)).min().item_double());
     }
+  }
+
+  private static ClassifierModule seeded(java.util.function.Supplier<ClassifierModule> build) {
+    torch.manual_seed(20240611L);
+    return build.get();
   }
 
   private static double time(Function<Tensor, Tensor> forward, Tensor input) {
