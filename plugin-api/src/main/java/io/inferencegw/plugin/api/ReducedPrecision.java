@@ -11,8 +11,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *
  * <p>Why converted weights: autocast leaves the weights in float32 and casts operands at every
  * convolution and matrix product of every forward pass, where converted weights are cast once,
- * at load. Both give the same logits (measured: the same largest difference from float32, to
- * the last bit, on resnet18). On resnet18 at batch 8 (2-core AVX2 machine, bf16 emulated by
+ * at load. Both are equally close to float32 (measured on resnet18: the same largest difference
+ * from it). On resnet18 at batch 8 (2-core AVX2 machine, bf16 emulated by
  * oneDNN), autocast took 75 s per batch against 36 s for converted weights in the same layout,
  * and 7.1 s for converted weights in the channels-last layout that CPU replicas serve in
  * (float32: 3.1 s); figures in docs/benchmarks.md. Converted weights also halve the replica's
