@@ -55,7 +55,7 @@ public final class ConfigLoader {
   private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
       Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching",
-          "intra_op_threads", "channels_last");
+          "intra_op_threads", "channels_last", "precision", "precision_min_top1_agreement");
   private static final Set<String> BATCHING_KEYS =
       Set.of("max_batch_size", "max_queue_delay_us", "queue_capacity", "preferred_batch_sizes",
           "max_batch_latency_ms");
@@ -275,6 +275,16 @@ public final class ConfigLoader {
     int instances = intValue(m, "instances", 1, ModelConfig.INSTANCES, where);
     int intraOpThreads = intValue(m, "intra_op_threads", 0, ModelConfig.INTRA_OP_THREADS, where);
     boolean channelsLast = booleanValue(m, "channels_last", true, where);
+    Precision precision = Precision.FP32;
+    if (m.containsKey("precision")) {
+      try {
+        precision = Precision.parse(stringValue(m, "precision", where));
+      } catch (ConfigException e) {
+        throw new ConfigException(where + ": " + e.getMessage());
+      }
+    }
+    double minAgreement = fractionValue(m, "precision_min_top1_agreement",
+        ModelConfig.DEFAULT_MIN_TOP1_AGREEMENT, where);
     BatchingConfig batching = BatchingConfig.DEFAULT;
     if (m.containsKey("batching")) {
       Map<String, Object> b = asMap(m.get("batching"), where + ".batching");
@@ -297,7 +307,7 @@ public final class ConfigLoader {
     }
     try {
       return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-          intraOpThreads, channelsLast);
+          intraOpThreads, channelsLast, precision, minAgreement);
     } catch (ConfigException e) {
       throw new ConfigException(where + ": " + e.getMessage());
     }
@@ -399,6 +409,21 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": '" + key + "' must be true or false, got " + m.get(key));
     }
     return b;
+  }
+
+  /** A number from 0 to 1 (an integer 0 or 1 is accepted as well). */
+  private static double fractionValue(
+      Map<String, Object> m, String key, double dflt, String where) {
+    if (!m.containsKey(key)) {
+      return dflt;
+    }
+    Object v = m.get(key);
+    if (!(v instanceof Double || v instanceof Integer) || !(((Number) v).doubleValue() >= 0)
+        || ((Number) v).doubleValue() > 1) {
+      throw new ConfigException(where + ": " + key + " must be a number from 0 to 1, got "
+          + (v instanceof Number ? v : "a " + (v == null ? "null" : "non-number")));
+    }
+    return ((Number) v).doubleValue();
   }
 
   private static long longValue(

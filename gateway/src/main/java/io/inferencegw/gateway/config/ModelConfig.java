@@ -21,6 +21,10 @@ import java.util.Optional;
  * @param channelsLast run CPU replicas with channels-last convolution weights and inputs (faster
  *     for convolutional networks); a replica whose output differs in that layout keeps the
  *     default one (see {@code BatchRunner})
+ * @param precision number format the replicas compute in; a device without the hardware for it
+ *     refuses the model at load (see {@code PrecisionSupport})
+ * @param precisionMinTop1Agreement share of the warm-up probe images whose top-1 class must be
+ *     the same in {@code precision} as in fp32, or the load is refused; ignored for fp32
  */
 public record ModelConfig(
     String name,
@@ -32,7 +36,9 @@ public record ModelConfig(
     int instances,
     BatchingConfig batching,
     int intraOpThreads,
-    boolean channelsLast) {
+    boolean channelsLast,
+    Precision precision,
+    double precisionMinTop1Agreement) {
 
   /**
    * LibTorch threads per CPU replica. 0 is the automatic default. 256 covers the largest
@@ -59,9 +65,18 @@ public record ModelConfig(
       new ConfigRange("intra_op_threads x CPU replicas (instances x cpu entries in devices)", 0,
           1024);
 
+  /**
+   * Default for {@code precision_min_top1_agreement}: 15 of the 16 probe images. Where bf16 or
+   * fp16 works, the probe's top-1 agrees with fp32 on all or all but one of them (a probe image
+   * whose two best classes are closer than the format's rounding may flip); a broken conversion
+   * (overflow to inf/NaN, a layer that loses its scale) flips most of them.
+   */
+  public static final double DEFAULT_MIN_TOP1_AGREEMENT = 0.9;
+
   public ModelConfig(String name, String family, String variant, ResourceRef weights,
       Optional<ResourceRef> labels, List<String> devices, int instances, BatchingConfig batching) {
-    this(name, family, variant, weights, labels, devices, instances, batching, 0, true);
+    this(name, family, variant, weights, labels, devices, instances, batching, 0, true,
+        Precision.FP32, DEFAULT_MIN_TOP1_AGREEMENT);
   }
 
   public ModelConfig {
@@ -70,6 +85,7 @@ public record ModelConfig(
     Objects.requireNonNull(variant, "variant");
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(batching, "batching");
+    Objects.requireNonNull(precision, "precision");
     SafeNames.require("name", name);
     SafeNames.require("family", family);
     SafeNames.require("variant", variant);
@@ -83,6 +99,10 @@ public record ModelConfig(
     }
     INTRA_OP_THREADS.check(intraOpThreads);
     INSTANCES.check(instances);
+    if (!(precisionMinTop1Agreement >= 0 && precisionMinTop1Agreement <= 1)) {
+      throw new ConfigException("precision_min_top1_agreement must be between 0 and 1, got "
+          + precisionMinTop1Agreement);
+    }
     long cpuReplicas = devices.stream().filter("cpu"::equals).count() * instances;
     if (intraOpThreads * cpuReplicas > CPU_THREADS_PER_MODEL.max()) {
       throw new ConfigException(CPU_THREADS_PER_MODEL.key() + " must be at most "
@@ -101,27 +121,32 @@ public record ModelConfig(
 
   public ModelConfig withBatching(BatchingConfig newBatching) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, newBatching,
-        intraOpThreads, channelsLast);
+        intraOpThreads, channelsLast, precision, precisionMinTop1Agreement);
   }
 
   public ModelConfig withName(String newName) {
     return new ModelConfig(newName, family, variant, weights, labels, devices, instances, batching,
-        intraOpThreads, channelsLast);
+        intraOpThreads, channelsLast, precision, precisionMinTop1Agreement);
   }
 
   public ModelConfig withIntraOpThreads(int threads) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-        threads, channelsLast);
+        threads, channelsLast, precision, precisionMinTop1Agreement);
   }
 
   public ModelConfig withChannelsLast(boolean enabled) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-        intraOpThreads, enabled);
+        intraOpThreads, enabled, precision, precisionMinTop1Agreement);
   }
 
   public ModelConfig withPlacement(List<String> newDevices, int newInstances) {
     return new ModelConfig(
         name, family, variant, weights, labels, newDevices, newInstances, batching, intraOpThreads,
-        channelsLast);
+        channelsLast, precision, precisionMinTop1Agreement);
+  }
+
+  public ModelConfig withPrecision(Precision newPrecision, double minTop1Agreement) {
+    return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
+        intraOpThreads, channelsLast, newPrecision, minTop1Agreement);
   }
 }

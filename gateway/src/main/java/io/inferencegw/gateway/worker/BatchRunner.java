@@ -49,6 +49,7 @@ public final class BatchRunner implements AutoCloseable {
   private final PinnedStaging staging;
   private final boolean tryChannelsLast;
   private boolean channelsLast;
+  private final ReplicaPrecision precision;
 
   /** Takes ownership of {@code network}, which must already hold its weights. */
   public BatchRunner(
@@ -64,6 +65,18 @@ public final class BatchRunner implements AutoCloseable {
   public BatchRunner(
       String model, String version, VariantSpec spec, ClassifierModule network, String device,
       InputPreparer inputs, boolean channelsLast) {
+    this(model, version, spec, network, device, inputs, channelsLast,
+        ReplicaPrecision.fp32(model, version));
+  }
+
+  /**
+   * @param precision what batches compute in; {@link #warmUp} converts the network to it once
+   *     the probe's top-1 classes agree with fp32
+   */
+  BatchRunner(
+      String model, String version, VariantSpec spec, ClassifierModule network, String device,
+      InputPreparer inputs, boolean channelsLast, ReplicaPrecision precision) {
+    this.precision = precision;
     this.model = model;
     this.version = version;
     this.spec = spec;
@@ -200,7 +213,7 @@ public final class BatchRunner implements AutoCloseable {
           : batch.to(device, torch.ScalarType.Float, true, false,
               new org.bytedeco.pytorch.MemoryFormatOptional());
       long forwardStart = System.nanoTime();
-      Tensor logits = network.forward(input);
+      Tensor logits = precision.forward(network, input);
       checkShape(logits, ready.size());
       T_TensorTensor_T top = logits.softmax(1).topk(k);
       out = new Outputs(k, toFloats(top.get0()), toLongs(top.get1()),
@@ -267,9 +280,16 @@ public final class BatchRunner implements AutoCloseable {
   /**
    * Runs the network once so the first real request does not pay for lazy initialisation: on a
    * batch of zeros, or, where channels-last is to be tried, on the probe batch that chooses the
-   * layout (see {@link #chooseChannelsLast}), which warms up both layouts.
+   * layout (see {@link #chooseChannelsLast}), which warms up both layouts. Then, for bf16 or
+   * fp16, converts the network once its probe answers agree with fp32 (see
+   * {@link ReplicaPrecision#adopt}), or throws.
    */
   public void warmUp() {
+    warmUpFloat32();
+    precision.adopt(network, spec, device, channelsLast);
+  }
+
+  private void warmUpFloat32() {
     if (tryChannelsLast) {
       channelsLast = chooseChannelsLast();
       return;
@@ -298,7 +318,7 @@ public final class BatchRunner implements AutoCloseable {
       Tensor input = onCpu
           ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
           : batch.to(device, torch.ScalarType.Float);
-      Tensor logits = network.forward(input);
+      Tensor logits = precision.forward(network, input);
       checkShape(logits, batchSize);
       T_TensorTensor_T top = logits.softmax(1).topk(Math.min(5, spec.numClasses()));
       toFloats(top.get0());

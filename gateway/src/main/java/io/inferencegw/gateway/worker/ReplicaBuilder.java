@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.worker;
 
+import io.inferencegw.gateway.config.ConfigException;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.plugin.api.ClassifierModule;
@@ -35,6 +36,12 @@ public final class ReplicaBuilder implements Supplier<BatchRunner> {
 
   @Override
   public BatchRunner get() {
+    // Refused before anything is built: the device cannot run the precision at any speed worth
+    // serving, and the message says so rather than a slow or failing replica later.
+    PrecisionSupport.ofThisMachine().refusal(config.name(), config.precision(), device)
+        .ifPresent(reason -> {
+          throw new ConfigException(reason);
+        });
     if (device.equals("cpu")) {
       // OpenMP's thread count is per calling thread: this sets it for this worker only.
       org.bytedeco.pytorch.global.torch.set_num_threads(config.cpuThreadsPerReplica());
@@ -43,7 +50,9 @@ public final class ReplicaBuilder implements Supplier<BatchRunner> {
     try {
       weights.loadInto(network);
       return new BatchRunner(config.name(), version, spec, network, device,
-          new ModelInputPreparer(spec, limits), config.channelsLast());
+          new ModelInputPreparer(spec, limits), config.channelsLast(),
+          new ReplicaPrecision(config.name(), version, config.precision(),
+              config.precisionMinTop1Agreement()));
     } catch (RuntimeException e) {
       network.close();
       throw e;

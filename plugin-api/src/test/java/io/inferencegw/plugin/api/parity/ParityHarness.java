@@ -49,6 +49,14 @@ public final class ParityHarness {
   /** Results of numerical checks are appended here (relative to the module directory). */
   public static final Path RESULTS = Path.of("target", "parity-results.md");
 
+  /**
+   * System property: {@code -Dparity.bf16=true} also runs every numerical check's network in
+   * bf16 and reports its top-1 and top-5 agreement with float32 (see
+   * {@link PrecisionAgreement}). Off by default: where the CPU emulates bf16, the extra forward
+   * pass costs more than the float32 check itself for the large networks (vgg11, wide ResNet).
+   */
+  public static final String BF16 = "parity.bf16";
+
   private final ModelFamily family;
   private final Function<String, Reference> references;
   private Map<String, ReferenceStructure> structures;
@@ -158,8 +166,16 @@ public final class ParityHarness {
       int rows = (int) input.size(0);
       assertEquals(List.of((long) rows, (long) spec.numClasses()),
           Arrays.stream(logits.sizes().vec().get()).boxed().toList(), variant + ": logits shape");
-      return compare(variant, label, StateDict.parameterCount(model),
-          expected, toFloats(logits), rows, spec.numClasses());
+      float[] ours = toFloats(logits);
+      ParityResult fp32 = compare(variant, label, StateDict.parameterCount(model),
+          expected, ours, rows, spec.numClasses());
+      if (!Boolean.getBoolean(BF16)) {
+        return fp32;
+      }
+      // The same weights and input once more in bf16, against our float32 logits: what the
+      // gateway's precision setting changes in each family's answers.
+      return fp32.withBf16(PrecisionAgreement.measure(
+          model, input, ours, spec.numClasses(), ScalarType.BFloat16));
     }
   }
 
@@ -242,7 +258,7 @@ public final class ParityHarness {
       }
     }
     return new ParityResult(
-        variant, reference, parameters, maxDiff, maxRef, tolerance, rows, agreeing);
+        variant, reference, parameters, maxDiff, maxRef, tolerance, rows, agreeing, null);
   }
 
   /** Rank by rank the same class, or classes whose reference logits tie within tolerance. */
