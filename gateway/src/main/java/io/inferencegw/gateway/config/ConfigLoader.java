@@ -55,7 +55,7 @@ public final class ConfigLoader {
   private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
       Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching",
-          "intra_op_threads", "channels_last");
+          "intra_op_threads", "channels_last", "preprocessing");
   private static final Set<String> BATCHING_KEYS =
       Set.of("max_batch_size", "max_queue_delay_us", "queue_capacity");
 
@@ -274,6 +274,14 @@ public final class ConfigLoader {
     int instances = intValue(m, "instances", 1, ModelConfig.INSTANCES, where);
     int intraOpThreads = intValue(m, "intra_op_threads", 0, ModelConfig.INTRA_OP_THREADS, where);
     boolean channelsLast = booleanValue(m, "channels_last", true, where);
+    PreprocessingMode preprocessing = PreprocessingMode.DEFAULT;
+    if (m.containsKey("preprocessing")) {
+      try {
+        preprocessing = PreprocessingMode.parse(stringValue(m, "preprocessing", where));
+      } catch (ConfigException e) {
+        throw e.getMessage().startsWith(where) ? e : new ConfigException(where + ": " + e.getMessage());
+      }
+    }
     BatchingConfig batching = BatchingConfig.DEFAULT;
     if (m.containsKey("batching")) {
       Map<String, Object> b = asMap(m.get("batching"), where + ".batching");
@@ -289,7 +297,7 @@ public final class ConfigLoader {
     }
     try {
       return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-          intraOpThreads, channelsLast);
+          intraOpThreads, channelsLast, preprocessing);
     } catch (ConfigException e) {
       throw new ConfigException(where + ": " + e.getMessage());
     }

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param channelsLast run CPU replicas with channels-last convolution weights and inputs (faster
  *     for convolutional networks); a replica whose output differs in that layout keeps the
  *     default one (see {@code BatchRunner})
+ * @param preprocessing how encoded images are decoded: exactly as torchvision, or JPEGs at
+ *     reduced scale (see {@link PreprocessingMode})
  */
 public record ModelConfig(
     String name,
@@ -32,7 +34,8 @@ public record ModelConfig(
     int instances,
     BatchingConfig batching,
     int intraOpThreads,
-    boolean channelsLast) {
+    boolean channelsLast,
+    PreprocessingMode preprocessing) {
 
   /**
    * LibTorch threads per CPU replica. 0 is the automatic default. 256 covers the largest
@@ -64,12 +67,20 @@ public record ModelConfig(
     this(name, family, variant, weights, labels, devices, instances, batching, 0, true);
   }
 
+  public ModelConfig(String name, String family, String variant, ResourceRef weights,
+      Optional<ResourceRef> labels, List<String> devices, int instances, BatchingConfig batching,
+      int intraOpThreads, boolean channelsLast) {
+    this(name, family, variant, weights, labels, devices, instances, batching, intraOpThreads,
+        channelsLast, PreprocessingMode.DEFAULT);
+  }
+
   public ModelConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(variant, "variant");
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(batching, "batching");
+    Objects.requireNonNull(preprocessing, "preprocessing");
     SafeNames.require("name", name);
     SafeNames.require("family", family);
     SafeNames.require("variant", variant);
@@ -101,27 +112,32 @@ public record ModelConfig(
 
   public ModelConfig withBatching(BatchingConfig newBatching) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, newBatching,
-        intraOpThreads, channelsLast);
+        intraOpThreads, channelsLast, preprocessing);
   }
 
   public ModelConfig withName(String newName) {
     return new ModelConfig(newName, family, variant, weights, labels, devices, instances, batching,
-        intraOpThreads, channelsLast);
+        intraOpThreads, channelsLast, preprocessing);
   }
 
   public ModelConfig withIntraOpThreads(int threads) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-        threads, channelsLast);
+        threads, channelsLast, preprocessing);
   }
 
   public ModelConfig withChannelsLast(boolean enabled) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-        intraOpThreads, enabled);
+        intraOpThreads, enabled, preprocessing);
   }
 
   public ModelConfig withPlacement(List<String> newDevices, int newInstances) {
     return new ModelConfig(
         name, family, variant, weights, labels, newDevices, newInstances, batching, intraOpThreads,
-        channelsLast);
+        channelsLast, preprocessing);
+  }
+
+  public ModelConfig withPreprocessing(PreprocessingMode mode) {
+    return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
+        intraOpThreads, channelsLast, mode);
   }
 }

@@ -1,0 +1,83 @@
+package io.inferencegw.gateway.preprocess;
+
+import io.inferencegw.gateway.core.GatewayException;
+import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
+import java.util.Optional;
+
+/**
+ * Decodes images for a network whose preprocessing resizes the shorter side to a known length,
+ * decoding JPEGs no larger than that resize needs: libjpeg-turbo reduces by 2, 4 or 8 inside the
+ * inverse DCT ({@link JpegScale}), as PIL's {@code draft} mode does. The resize that follows then
+ * starts from far fewer pixels. Results are close to, not identical with, the exact decoder's
+ * (a reduced IDCT averages the same pixels a little differently than an antialiased resize);
+ * models that need torchvision's arithmetic to the last bit keep {@link ImageDecoder}.
+ *
+ * <p>The input bounds are the exact decoder's and are checked first, in the same order and with
+ * the same messages: encoded size, format, declared pixel count. Only then is the JPEG's layout
+ * read ({@link JpegLayout}); a file cut short is refused here, since libjpeg would decode it with
+ * gray rows. JPEGs the native path does not cover (CMYK, 12-bit, unusual marker layouts), PNG
+ * and BMP go to the exact decoder.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class FastImageDecoder {
+
+  /**
+   * Most scans accepted in one JPEG. A progressive file has around ten; each scan makes libjpeg
+   * pass over the whole coefficient buffer, so a few kilobytes of empty scans could otherwise
+   * keep a core busy for minutes. libjpeg-turbo's own tools use the same bound.
+   */
+  static final int MAX_SCANS = 500;
+
+  private final ImageDecoder exact;
+  private final long resizeShorter;
+
+  /**
+   * @param exact the decoder whose limits apply, and which decodes what this one does not
+   * @param resizeShorter the length the preprocessing resizes the shorter side to
+   */
+  public FastImageDecoder(ImageDecoder exact, long resizeShorter) {
+    this.exact = exact;
+    this.resizeShorter = resizeShorter;
+    NativeJpegDecoder.load();
+  }
+
+  /**
+   * Decodes {@code encoded} and converts it to {@code color}; a JPEG possibly at reduced size.
+   *
+   * @throws GatewayException INVALID_ARGUMENT as {@link ImageDecoder#decode(byte[], ColorMode)},
+   *     and for JPEGs with more than {@link #MAX_SCANS} scans
+   */
+  public DecodedImage decode(byte[] encoded, ColorMode color) {
+    ImageFormat format = exact.checkedFormat(encoded);
+    if (format == ImageFormat.JPEG) {
+      Optional<JpegLayout> layout = JpegLayout.read(encoded);
+      if (layout.isPresent() && nativelyDecodable(layout.get())) {
+        return decodeJpeg(encoded, layout.get(), color);
+      }
+    }
+    return exact.decode(encoded, color);
+  }
+
+  /** 8-bit gray or YCbCr/RGB frames: the colour models whose conversion both decoders share. */
+  private static boolean nativelyDecodable(JpegLayout layout) {
+    return layout.precision() == 8 && (layout.components() == 1 || layout.components() == 3);
+  }
+
+  private DecodedImage decodeJpeg(byte[] encoded, JpegLayout layout, ColorMode color) {
+    exact.checkSize(layout.width(), layout.height());
+    if (!layout.complete()) {
+      throw ImageDecoder.corrupt("JPEG data ends before its end-of-image marker");
+    }
+    if (layout.scans() > MAX_SCANS) {
+      throw GatewayException.invalid(
+          "JPEG has " + layout.scans() + " scans, more than the " + MAX_SCANS + "-scan limit");
+    }
+    int denominator = JpegScale.denominator(layout.width(), layout.height(), resizeShorter);
+    // A colour JPEG for a gray network is decoded to RGB and converted with PIL's luma, not
+    // taken from libjpeg's Y channel: Y differs from PIL's L by up to 20 where RGB clips.
+    boolean gray = layout.components() == 1;
+    return NativeJpegDecoder.decode(encoded, denominator, gray, layout.width(), layout.height())
+        .toChannels(color.channels());
+  }
+}
