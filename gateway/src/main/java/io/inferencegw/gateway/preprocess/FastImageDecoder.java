@@ -18,6 +18,11 @@ import java.util.Optional;
  * gray rows. JPEGs the native path does not cover (CMYK, 12-bit, unusual marker layouts), PNG
  * and BMP go to the exact decoder.
  *
+ * <p>Where no reduction applies, libjpeg-turbo still decodes: its pixels equal the exact
+ * decoder's (both are libjpeg's integer IDCT and upsampling), at a third of the time. Except
+ * for JPEGs with an embedded ICC profile: the JDK converts those to sRGB, while libjpeg-turbo, as
+ * PIL, returns the file's samples.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class FastImageDecoder {
@@ -77,7 +82,29 @@ public final class FastImageDecoder {
     // A colour JPEG for a gray network is decoded to RGB and converted with PIL's luma, not
     // taken from libjpeg's Y channel: Y differs from PIL's L by up to 20 where RGB clips.
     boolean gray = layout.components() == 1;
-    return NativeJpegDecoder.decode(encoded, denominator, gray, layout.width(), layout.height())
-        .toChannels(color.channels());
+    DecodedImage image =
+        NativeJpegDecoder.decode(encoded, denominator, gray, layout.width(), layout.height());
+    if (endsInMidGray(image)) {
+      return exact.decode(encoded, color);
+    }
+    return image.toChannels(color.channels());
+  }
+
+  /**
+   * Whether the last row is all 128, which is what libjpeg leaves where the entropy-coded data
+   * ran out before the last block (it warns, zeroes the missing coefficients and goes on; the
+   * native decoder does not report the warning). A file cut short and given a new end marker
+   * looks complete to {@link JpegLayout}, so such images are decoded again by the exact decoder,
+   * which refuses them when the data did run out, and decodes them when the gray is the image's.
+   */
+  static boolean endsInMidGray(DecodedImage image) {
+    byte[] pixels = image.pixels();
+    int rowBytes = image.width() * image.channels();
+    for (int i = pixels.length - rowBytes; i < pixels.length; i++) {
+      if (pixels[i] != (byte) 128) {
+        return false;
+      }
+    }
+    return true;
   }
 }
