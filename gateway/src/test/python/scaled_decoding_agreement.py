@@ -11,7 +11,12 @@ activations are normalised and the top-1 class varies from image to image instea
 winning everywhere. Such networks react to small input changes at least as much as trained ones;
 the agreement says how much the decoding path moves the answer, not how accurate either is.
 
-Usage: /usr/bin/python3 scaled_decoding_agreement.py DIR [--seed N]
+With --control DIR2 (PreprocessedPairs output for the same images re-encoded, e.g. at another
+JPEG quality, under the same file names) it also prints the agreement of the exact inputs of both
+directories: how much a change of input that nobody would call a preprocessing change moves the
+same networks, for scale.
+
+Usage: /usr/bin/python3 scaled_decoding_agreement.py DIR [--control DIR2] [--seed N]
 """
 
 import argparse
@@ -41,11 +46,30 @@ def calibrated(name, seed, exact):
     return net.eval()
 
 
+def report(model, args, names, net, exact_logits):
+    if not args.control:
+        return
+    index = {n: i for i, n in enumerate(names)}
+    with open(os.path.join(args.control, "images.tsv")) as f:
+        others = [r["name"] for r in csv.DictReader(f, delimiter="\t") if r["name"] in index]
+    if not others:
+        return
+    control = torch.stack([load(os.path.join(args.control, n + ".exact.f32")) for n in others])
+    with torch.no_grad():
+        lc = net(control)
+    le = exact_logits[[index[n] for n in others]]
+    same = int((le.argmax(1) == lc.argmax(1)).sum())
+    max_abs = (le - lc).abs().max(1).values.mean()
+    print(f"{model} control (exact path, re-encoded images): top-1 agreement {same}/{len(others)},"
+          f" mean max|logit diff| {max_abs:.4f}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dir")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--models", default="resnet50,mobilenet_v3_large")
+    parser.add_argument("--control")
     args = parser.parse_args()
     torch.set_num_threads(max(1, (os.cpu_count() or 1)))
     with open(os.path.join(args.dir, "images.tsv")) as f:
@@ -67,6 +91,7 @@ def main():
         spread = (le.max(1).values - le.min(1).values)
         classes = len(set(le.argmax(1).tolist()))
         red = torch.tensor([r["fast_width"] != r["width"] for r in rows])
+        report(model, args, names, net, le)
         print(f"{model} (seed {args.seed}): top-1 agreement {int(same.sum())}/{len(names)}"
               f" (reduced only: {int(same[red].sum())}/{int(red.sum())}),"
               f" mean max|logit diff| {max_abs.mean():.4f}, mean logit spread {spread.mean():.3f},"

@@ -276,10 +276,11 @@ public final class ConfigLoader {
     boolean channelsLast = booleanValue(m, "channels_last", true, where);
     PreprocessingMode preprocessing = PreprocessingMode.DEFAULT;
     if (m.containsKey("preprocessing")) {
+      String value = stringValue(m, "preprocessing", where);
       try {
-        preprocessing = PreprocessingMode.parse(stringValue(m, "preprocessing", where));
+        preprocessing = PreprocessingMode.parse(value);
       } catch (ConfigException e) {
-        throw e.getMessage().startsWith(where) ? e : new ConfigException(where + ": " + e.getMessage());
+        throw new ConfigException(where + ": " + e.getMessage());
       }
     }
     BatchingConfig batching = BatchingConfig.DEFAULT;
