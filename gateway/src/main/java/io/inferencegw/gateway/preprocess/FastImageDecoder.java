@@ -96,6 +96,8 @@ public final class FastImageDecoder {
    * native decoder does not report the warning). A file cut short and given a new end marker
    * looks complete to {@link JpegLayout}, so such images are decoded again by the exact decoder,
    * which refuses them when the data did run out, and decodes them when the gray is the image's.
+   * Data missing elsewhere (inside a restart interval, or in a later scan of a progressive
+   * file) leaves no such trace and is decoded as libjpeg makes it.
    */
   static boolean endsInMidGray(DecodedImage image) {
     byte[] pixels = image.pixels();
