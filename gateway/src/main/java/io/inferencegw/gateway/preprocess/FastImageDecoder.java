@@ -28,9 +28,9 @@ import java.util.Optional;
 public final class FastImageDecoder {
 
   /**
-   * Most scans accepted in one JPEG. A progressive file has around ten; each scan makes libjpeg
-   * pass over the whole coefficient buffer, so a few kilobytes of empty scans could otherwise
-   * keep a core busy for minutes. libjpeg-turbo's own tools use the same bound.
+   * Most scans accepted in one JPEG. A progressive file from a real encoder has around ten, a
+   * few dozen at most; each scan makes libjpeg pass over the whole coefficient buffer, so a few
+   * kilobytes of empty scans could otherwise keep a core busy for minutes.
    */
   static final int MAX_SCANS = 500;
 
