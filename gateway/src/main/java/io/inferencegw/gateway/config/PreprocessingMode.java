@@ -18,7 +18,8 @@ public enum PreprocessingMode {
 
   /**
    * JPEGs decoded at 1/2, 1/4 or 1/8 scale when the resize target allows it (PIL's draft mode),
-   * by libjpeg-turbo; inputs close to the exact ones, several times cheaper for large photos.
+   * by libjpeg-turbo, and the resize run on the 8-bit pixels; inputs close to the exact ones,
+   * several times cheaper for large photos.
    */
   FAST("fast");
 

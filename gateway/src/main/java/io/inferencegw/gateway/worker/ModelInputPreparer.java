@@ -41,7 +41,7 @@ public final class ModelInputPreparer implements InputPreparer {
       FastImageDecoder fast = new FastImageDecoder(exact, spec.preprocess().resizeShorter());
       this.decoder = bytes -> fast.decode(bytes, color);
     }
-    this.preprocessor = new ImagePreprocessor(spec.preprocess());
+    this.preprocessor = new ImagePreprocessor(spec.preprocess(), mode == PreprocessingMode.FAST);
   }
 
   @Override

@@ -15,7 +15,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Writes the network inputs of both preprocessing paths for each image given, for comparing
+ * Writes the network inputs of both preprocessing paths for each image given (decoder and resize
+ * as each mode of a served model has them), for comparing
  * what a network answers to each (gateway/src/test/python/scaled_decoding_agreement.py):
  * {@code NAME.exact.f32} and {@code NAME.fast.f32}, float32 little-endian [3, 224, 224] with
  * ImageNet's resize 256, crop 224, bilinear; and one line per image in {@code images.tsv}.
@@ -33,7 +34,8 @@ public final class PreprocessedPairs {
     PreprocessSpec spec = PreprocessSpec.imagenet(256, 224, Interpolation.BILINEAR);
     ImageDecoder exact = new ImageDecoder();
     FastImageDecoder fast = new FastImageDecoder(exact, spec.resizeShorter());
-    ImagePreprocessor preprocessor = new ImagePreprocessor(spec);
+    ImagePreprocessor exactPreprocessor = new ImagePreprocessor(spec);
+    ImagePreprocessor fastPreprocessor = new ImagePreprocessor(spec, true);
     StringBuilder index = new StringBuilder("name\twidth\theight\tfast_width\tfast_height\n");
     for (int i = 1; i < args.length; i++) {
       Path file = Path.of(args[i]);
@@ -41,8 +43,8 @@ public final class PreprocessedPairs {
       DecodedImage full = exact.decode(encoded, ColorMode.RGB);
       DecodedImage reduced = fast.decode(encoded, ColorMode.RGB);
       String name = file.getFileName().toString();
-      write(out.resolve(name + ".exact.f32"), preprocessor, full);
-      write(out.resolve(name + ".fast.f32"), preprocessor, reduced);
+      write(out.resolve(name + ".exact.f32"), exactPreprocessor, full);
+      write(out.resolve(name + ".fast.f32"), fastPreprocessor, reduced);
       index.append(String.format(Locale.ROOT, "%s\t%d\t%d\t%d\t%d%n", name, full.width(),
           full.height(), reduced.width(), reduced.height()));
     }
