@@ -85,8 +85,9 @@ class PreprocessingModesEndToEndTest {
     assertEquals(IMAGES, agreeing, "top-1 agreement on " + IMAGES + " images");
   }
 
+  /** A PNG is decoded alike in both modes, and at LeNet's own 28x28 there is no resize. */
   @Test
-  void pngsTakeTheSamePathInBothModes() throws Exception {
+  void aPngThatNeedsNoResizeGivesTheSameLogitsInBothModes() throws Exception {
     byte[] png = data.png(3);
 
     assertEquals(classify(EXACT, png).getLogitsList(), classify(FAST, png).getLogitsList());
