@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Serves image-classification models over gRPC with dynamic batching.",
     subcommands = {ClassifyCommand.class, LoadGenerator.class, SwapBenchmark.class,
-        StreamLoadGenerator.class, PrecisionBenchmark.class})
+        StreamLoadGenerator.class, PrecisionBenchmark.class,
+        PreprocessBenchmark.class})
 public final class GatewayMain implements Callable<Integer> {
 
   @Option(names = "--config", description = "YAML config file (default: the bundled fashion-lenet)")

@@ -3,6 +3,7 @@ package io.inferencegw.gateway.cli;
 import io.inferencegw.gateway.client.FrameStreamClient;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
+import io.inferencegw.gateway.config.PreprocessingMode;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.gateway.stream.StreamPolicy;
 import io.inferencegw.plugin.api.data.FashionMnist;
@@ -59,6 +60,10 @@ final class StreamLoadGenerator implements Callable<Integer> {
       description = "frame kind: mnist (28x28 PNG) or vga (640x480 JPEG) (default: mnist)")
   FrameKind frameKind;
 
+  @Option(names = "--preprocessing", converter = PreprocessingName.class,
+      description = "the served model's preprocessing, exact or fast (default: the config default)")
+  PreprocessingMode preprocessing;
+
   @Option(names = "--seconds", defaultValue = "10", description = "measured seconds per run (default: ${DEFAULT-VALUE})")
   int seconds;
 
@@ -70,6 +75,13 @@ final class StreamLoadGenerator implements Callable<Integer> {
     @Override
     public StreamPolicy convert(String value) {
       return StreamPolicy.valueOf(value.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  static final class PreprocessingName implements ITypeConverter<PreprocessingMode> {
+    @Override
+    public PreprocessingMode convert(String value) {
+      return PreprocessingMode.parse(value);
     }
   }
 
@@ -121,13 +133,18 @@ final class StreamLoadGenerator implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       GatewayConfig cfg = ConfigLoader.loadBundled(GatewayMain.defaultPluginsDir()).withPort(0);
+      if (preprocessing != null) {
+        cfg = cfg.withModels(List.of(cfg.models().get(0).withPreprocessing(preprocessing)));
+      }
       Gateway gateway = Gateway.start(vertx, cfg).await();
       String model = cfg.models().get(0).name();
       WebSocketClient client = vertx.createWebSocketClient();
-      System.out.printf("bench-streams: model %s, %s frames (%d bytes on average), %.0f fps per stream,"
-              + " %d s measured after %d s warm-up, %d cores%n",
-          model, frameKind.name().toLowerCase(), frames.stream().mapToInt(f -> f.length).sum() / frames.size(),
+      System.out.printf("bench-streams: model %s (preprocessing %s), %s frames (%d bytes on average),"
+              + " %.0f fps per stream, %d s measured after %d s warm-up, %d cores%n",
+          model, cfg.models().get(0).preprocessing().configName(),
+          frameKind.name().toLowerCase(), frames.stream().mapToInt(f -> f.length).sum() / frames.size(),
           fps, seconds, warmupSeconds, Runtime.getRuntime().availableProcessors());
+      CpuInfo.print();
       System.out.println();
       // Latency is client-side, from sending a frame to its ok reply; queue and compute are
       // the gateway's own split of that time (queue_us and compute_us of the replies).

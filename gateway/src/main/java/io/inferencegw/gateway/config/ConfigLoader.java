@@ -55,7 +55,8 @@ public final class ConfigLoader {
   private static final Set<String> MANAGEMENT_KEYS = Set.of("token", "trusted_networks");
   private static final Set<String> MODEL_KEYS =
       Set.of("name", "family", "variant", "weights", "labels", "devices", "instances", "batching",
-          "intra_op_threads", "channels_last", "precision", "precision_min_top1_agreement");
+          "intra_op_threads", "channels_last", "precision", "precision_min_top1_agreement",
+          "preprocessing");
   private static final Set<String> BATCHING_KEYS =
       Set.of("max_batch_size", "max_queue_delay_us", "queue_capacity", "preferred_batch_sizes",
           "max_batch_latency_ms");
@@ -275,14 +276,9 @@ public final class ConfigLoader {
     int instances = intValue(m, "instances", 1, ModelConfig.INSTANCES, where);
     int intraOpThreads = intValue(m, "intra_op_threads", 0, ModelConfig.INTRA_OP_THREADS, where);
     boolean channelsLast = booleanValue(m, "channels_last", true, where);
-    Precision precision = Precision.FP32;
-    if (m.containsKey("precision")) {
-      try {
-        precision = Precision.parse(stringValue(m, "precision", where));
-      } catch (ConfigException e) {
-        throw new ConfigException(where + ": " + e.getMessage());
-      }
-    }
+    Precision precision = namedValue(m, "precision", Precision.FP32, Precision::parse, where);
+    PreprocessingMode preprocessing = namedValue(m, "preprocessing", PreprocessingMode.DEFAULT,
+        PreprocessingMode::parse, where);
     double minAgreement = fractionValue(m, "precision_min_top1_agreement",
         ModelConfig.DEFAULT_MIN_TOP1_AGREEMENT, where);
     BatchingConfig batching = BatchingConfig.DEFAULT;
@@ -307,7 +303,7 @@ public final class ConfigLoader {
     }
     try {
       return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-          intraOpThreads, channelsLast, precision, minAgreement);
+          intraOpThreads, channelsLast, precision, minAgreement, preprocessing);
     } catch (ConfigException e) {
       throw new ConfigException(where + ": " + e.getMessage());
     }
@@ -392,6 +388,20 @@ public final class ConfigLoader {
       out.add(i);
     }
     return out;
+  }
+
+  /** A key whose string names one of a set of values; {@code parse} says which, or refuses. */
+  private static <T> T namedValue(Map<String, Object> m, String key, T dflt,
+      Function<String, T> parse, String where) {
+    if (!m.containsKey(key)) {
+      return dflt;
+    }
+    String value = stringValue(m, key, where);
+    try {
+      return parse.apply(value);
+    } catch (ConfigException e) {
+      throw new ConfigException(where + ": " + e.getMessage());
+    }
   }
 
   /** An integer key within its range; the message names the key and the range. */

@@ -25,6 +25,8 @@ import java.util.Optional;
  *     refuses the model at load (see {@code PrecisionSupport})
  * @param precisionMinTop1Agreement share of the warm-up probe images whose top-1 class must be
  *     the same in {@code precision} as in fp32, or the load is refused; ignored for fp32
+ * @param preprocessing how encoded images are decoded: exactly as torchvision, or JPEGs at
+ *     reduced scale (see {@link PreprocessingMode})
  */
 public record ModelConfig(
     String name,
@@ -38,7 +40,8 @@ public record ModelConfig(
     int intraOpThreads,
     boolean channelsLast,
     Precision precision,
-    double precisionMinTop1Agreement) {
+    double precisionMinTop1Agreement,
+    PreprocessingMode preprocessing) {
 
   /**
    * LibTorch threads per CPU replica. 0 is the automatic default. 256 covers the largest
@@ -75,8 +78,14 @@ public record ModelConfig(
 
   public ModelConfig(String name, String family, String variant, ResourceRef weights,
       Optional<ResourceRef> labels, List<String> devices, int instances, BatchingConfig batching) {
-    this(name, family, variant, weights, labels, devices, instances, batching, 0, true,
-        Precision.FP32, DEFAULT_MIN_TOP1_AGREEMENT);
+    this(name, family, variant, weights, labels, devices, instances, batching, 0, true);
+  }
+
+  public ModelConfig(String name, String family, String variant, ResourceRef weights,
+      Optional<ResourceRef> labels, List<String> devices, int instances, BatchingConfig batching,
+      int intraOpThreads, boolean channelsLast) {
+    this(name, family, variant, weights, labels, devices, instances, batching, intraOpThreads,
+        channelsLast, Precision.FP32, DEFAULT_MIN_TOP1_AGREEMENT, PreprocessingMode.DEFAULT);
   }
 
   public ModelConfig {
@@ -86,6 +95,7 @@ public record ModelConfig(
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(batching, "batching");
     Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(preprocessing, "preprocessing");
     SafeNames.require("name", name);
     SafeNames.require("family", family);
     SafeNames.require("variant", variant);
@@ -121,32 +131,37 @@ public record ModelConfig(
 
   public ModelConfig withBatching(BatchingConfig newBatching) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, newBatching,
-        intraOpThreads, channelsLast, precision, precisionMinTop1Agreement);
+        intraOpThreads, channelsLast, precision, precisionMinTop1Agreement, preprocessing);
   }
 
   public ModelConfig withName(String newName) {
     return new ModelConfig(newName, family, variant, weights, labels, devices, instances, batching,
-        intraOpThreads, channelsLast, precision, precisionMinTop1Agreement);
+        intraOpThreads, channelsLast, precision, precisionMinTop1Agreement, preprocessing);
   }
 
   public ModelConfig withIntraOpThreads(int threads) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-        threads, channelsLast, precision, precisionMinTop1Agreement);
+        threads, channelsLast, precision, precisionMinTop1Agreement, preprocessing);
   }
 
   public ModelConfig withChannelsLast(boolean enabled) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-        intraOpThreads, enabled, precision, precisionMinTop1Agreement);
+        intraOpThreads, enabled, precision, precisionMinTop1Agreement, preprocessing);
   }
 
   public ModelConfig withPlacement(List<String> newDevices, int newInstances) {
     return new ModelConfig(
         name, family, variant, weights, labels, newDevices, newInstances, batching, intraOpThreads,
-        channelsLast, precision, precisionMinTop1Agreement);
+        channelsLast, precision, precisionMinTop1Agreement, preprocessing);
   }
 
   public ModelConfig withPrecision(Precision newPrecision, double minTop1Agreement) {
     return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
-        intraOpThreads, channelsLast, newPrecision, minTop1Agreement);
+        intraOpThreads, channelsLast, newPrecision, minTop1Agreement, preprocessing);
+  }
+
+  public ModelConfig withPreprocessing(PreprocessingMode mode) {
+    return new ModelConfig(name, family, variant, weights, labels, devices, instances, batching,
+        intraOpThreads, channelsLast, precision, precisionMinTop1Agreement, mode);
   }
 }

@@ -109,6 +109,19 @@ public final class ImageDecoder {
    * @throws GatewayException as {@link #decode(byte[], ColorMode)}
    */
   public DecodedImage decode(byte[] encoded) {
+    ImageFormat format = checkedFormat(encoded);
+    BufferedImage image = read(format, encoded);
+    return BufferedImagePixels.copyOf(image);
+  }
+
+  /**
+   * The checks every decoding path makes before it allocates pixel memory: not empty, within
+   * the encoded size limit, a supported format, and, where the header can be read, a declared
+   * size within the pixel limit.
+   *
+   * @throws GatewayException INVALID_ARGUMENT naming the first check that fails
+   */
+  ImageFormat checkedFormat(byte[] encoded) {
     if (encoded == null || encoded.length == 0) {
       throw GatewayException.invalid("image is empty");
     }
@@ -122,8 +135,7 @@ public final class ImageDecoder {
       throw GatewayException.invalid(reason);
     });
     ImageHeader.read(format, encoded).ifPresent(h -> checkSize(h.width(), h.height()));
-    BufferedImage image = read(format, encoded);
-    return BufferedImagePixels.copyOf(image);
+    return format;
   }
 
   /**
@@ -173,7 +185,7 @@ public final class ImageDecoder {
     }
   }
 
-  private void checkSize(long width, long height) {
+  void checkSize(long width, long height) {
     if (width <= 0 || height <= 0) {
       throw GatewayException.invalid(
           "image has zero width or height (" + width + "x" + height + ")");
@@ -213,7 +225,7 @@ public final class ImageDecoder {
     return detail.toString();
   }
 
-  private static GatewayException corrupt(String detail) {
+  static GatewayException corrupt(String detail) {
     return GatewayException.invalid("image is corrupt or truncated: " + detail);
   }
 }

@@ -35,6 +35,10 @@ import org.bytedeco.pytorch.kBilinear;
  * When the shorter side already has the target length the resize is skipped (torchvision does
  * the same), and the crop is then read straight from the uint8 pixels.
  *
+ * <p>Constructed with {@code resizeBytes}, the resize runs on the uint8 pixels instead (the
+ * fast preprocessing mode): each resized value is rounded to a whole level, the price of a
+ * vectorised kernel that is about ten times faster.
+ *
  * <p>Native memory: every tensor this class creates lives in a {@link PointerScope} that closes
  * before {@link #preprocess} returns, so peak memory is one image's intermediates, not a whole
  * batch's. The destination is not touched by that scope. Nothing is held in fields; an instance
@@ -43,12 +47,25 @@ import org.bytedeco.pytorch.kBilinear;
 public final class ImagePreprocessor {
 
   private final PreprocessSpec spec;
+  private final boolean resizeBytes;
   private final int channels;
   private final double[] scaledMean;
   private final double[] scaledStd;
 
+  /** torchvision's arithmetic: the resize runs on a float copy of the image. */
   public ImagePreprocessor(PreprocessSpec spec) {
+    this(spec, false);
+  }
+
+  /**
+   * @param resizeBytes resize the 8-bit pixels themselves, with LibTorch's vectorised uint8
+   *     kernel (as torchvision's transforms v2 do on uint8 tensors): about ten times faster than
+   *     on a float copy, with each resized value rounded to a whole level (at most one level
+   *     from the float result, and bicubic overshoot clipped to 0..255)
+   */
+  public ImagePreprocessor(PreprocessSpec spec, boolean resizeBytes) {
     this.spec = spec;
+    this.resizeBytes = resizeBytes;
     this.channels = spec.color().channels();
     float[] mean = spec.mean();
     float[] std = spec.std();
@@ -124,9 +141,10 @@ public final class ImagePreprocessor {
     }
     options.align_corners().put(false);
     options.antialias().put(true);
-    // The permuted uint8 view converts to a channels-last float tensor; interpolate takes any
-    // strides, and making it contiguous first would only add a copy of the whole image.
-    Tensor batchOfOne = chw.to(torch.ScalarType.Float).unsqueeze(0);
+    // The permuted uint8 view is channels-last, which the uint8 kernel wants; converted, it is a
+    // channels-last float tensor. interpolate takes any strides, and making it contiguous first
+    // would only add a copy of the whole image.
+    Tensor batchOfOne = (resizeBytes ? chw : chw.to(torch.ScalarType.Float)).unsqueeze(0);
     return torch.interpolate(batchOfOne, options).squeeze(0);
   }
 

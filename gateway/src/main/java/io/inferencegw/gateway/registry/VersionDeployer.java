@@ -50,7 +50,7 @@ final class VersionDeployer {
     ServedModel model =
         new ServedModel(config, loaded, version, spec, files.labels(),
             new ModelQueue(config.name(), config.batching(), new ModelInputStage(config.name(),
-                new ModelInputPreparer(spec, limits), preprocessing)));
+                new ModelInputPreparer(spec, limits, config.preprocessing()), preprocessing)));
     List<Future<String>> deployments = new ArrayList<>();
     for (String device : config.devices()) {
       for (int i = 0; i < config.instances(); i++) {

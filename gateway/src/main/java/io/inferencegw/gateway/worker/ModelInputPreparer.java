@@ -1,14 +1,17 @@
 package io.inferencegw.gateway.worker;
 
+import io.inferencegw.gateway.config.PreprocessingMode;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.core.ModelInput;
 import io.inferencegw.gateway.preprocess.DecodedImage;
+import io.inferencegw.gateway.preprocess.FastImageDecoder;
 import io.inferencegw.gateway.preprocess.ImageDecoder;
 import io.inferencegw.gateway.preprocess.ImagePreprocessor;
 import io.inferencegw.gateway.preprocess.TensorInput;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.nio.ByteBuffer;
+import java.util.function.Function;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -21,19 +24,30 @@ import org.bytedeco.pytorch.global.torch;
 public final class ModelInputPreparer implements InputPreparer {
 
   private final ColorMode color;
-  private final ImageDecoder decoder;
+  private final Function<byte[], DecodedImage> decoder;
   private final ImagePreprocessor preprocessor;
 
+  /** A preparer with the default preprocessing mode. */
   public ModelInputPreparer(VariantSpec spec, InputLimits limits) {
+    this(spec, limits, PreprocessingMode.DEFAULT);
+  }
+
+  public ModelInputPreparer(VariantSpec spec, InputLimits limits, PreprocessingMode mode) {
     this.color = spec.preprocess().color();
-    this.decoder = new ImageDecoder(limits.maxImageBytes(), limits.maxImagePixels());
-    this.preprocessor = new ImagePreprocessor(spec.preprocess());
+    ImageDecoder exact = new ImageDecoder(limits.maxImageBytes(), limits.maxImagePixels());
+    if (mode == PreprocessingMode.EXACT) {
+      this.decoder = bytes -> exact.decode(bytes, color);
+    } else {
+      FastImageDecoder fast = new FastImageDecoder(exact, spec.preprocess().resizeShorter());
+      this.decoder = bytes -> fast.decode(bytes, color);
+    }
+    this.preprocessor = new ImagePreprocessor(spec.preprocess(), mode == PreprocessingMode.FAST);
   }
 
   @Override
   public Sample prepare(ModelInput input) {
     if (input instanceof ModelInput.EncodedImage e) {
-      return image(decoder.decode(e.bytes(), color));
+      return image(decoder.apply(e.bytes()));
     }
     if (input instanceof ModelInput.RawPixels r) {
       return image(r.image().toChannels(color.channels()));

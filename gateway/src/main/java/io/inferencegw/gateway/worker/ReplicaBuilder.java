@@ -50,7 +50,7 @@ public final class ReplicaBuilder implements Supplier<BatchRunner> {
     try {
       weights.loadInto(network);
       return new BatchRunner(config.name(), version, spec, network, device,
-          new ModelInputPreparer(spec, limits), config.channelsLast(),
+          new ModelInputPreparer(spec, limits, config.preprocessing()), config.channelsLast(),
           new ReplicaPrecision(config.name(), version, config.precision(),
               config.precisionMinTop1Agreement()));
     } catch (RuntimeException e) {

@@ -126,6 +126,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void preprocessingIsFastUnlessAnEntryAsksForTheExactPath() throws Exception {
+    GatewayConfig cfg = ConfigLoader.load(write("models:\n"
+        + "  - {name: a, family: f, variant: v, weights: w.safetensors}\n"
+        + "  - {name: b, family: f, variant: v, weights: w.safetensors, preprocessing: exact}\n"
+        + "  - {name: c, family: f, variant: v, weights: w.safetensors, preprocessing: fast}\n"),
+        Path.of("p"));
+
+    assertEquals(List.of(PreprocessingMode.FAST, PreprocessingMode.EXACT, PreprocessingMode.FAST),
+        cfg.models().stream().map(ModelConfig::preprocessing).toList());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "torchvision | 'preprocessing' must be exact or fast, got 'torchvision'",
+      "Exact       | 'preprocessing' must be exact or fast, got 'Exact' (values are lower case)",
+      "1           | 'preprocessing' must be a non-empty string"})
+  void anUnknownPreprocessingModeNamesTheEntryAndTheAllowedValues(String value, String message)
+      throws Exception {
+    ConfigException e = refused(ENTRY + ", preprocessing: " + value + "}\n");
+    assertTrue(e.getMessage().contains("models[0] (m): "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(message), e.getMessage());
+  }
+
+  @Test
   void theBundledConfigServesFashionLenet() {
     GatewayConfig cfg = ConfigLoader.loadBundled(Path.of("p"));
     assertEquals("fashion-lenet", cfg.models().get(0).name());

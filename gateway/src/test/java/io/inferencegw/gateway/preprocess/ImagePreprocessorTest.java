@@ -70,6 +70,39 @@ class ImagePreprocessorTest {
     }
   }
 
+  /**
+   * The fast mode's byte resize against torchvision's float resize, both filters, RGB and gray:
+   * every value within one level of 255 (divided by the channel's std), and not all equal, so
+   * that the byte kernel is the one that ran.
+   */
+  @Test
+  void resizingTheBytesStaysWithinOneLevelOfTheFloatResize() {
+    byte[] rgb = TestImages.smoothPixels(300, 200);
+    for (Interpolation interpolation : Interpolation.values()) {
+      for (ColorMode color : ColorMode.values()) {
+        DecodedImage image = new DecodedImage(300, 200, 3, rgb).toChannels(color.channels());
+        float[] mean = color == ColorMode.RGB ? PreprocessSpec.IMAGENET_MEAN : new float[] {0.5f};
+        float[] std = color == ColorMode.RGB ? PreprocessSpec.IMAGENET_STD : new float[] {0.25f};
+        PreprocessSpec spec = new PreprocessSpec(color, 64, 56, 56, interpolation, mean, std);
+        try (PointerScope scope = new PointerScope()) {
+          Tensor fromFloats = floatTensor(color.channels(), 56, 56);
+          Tensor fromBytes = floatTensor(color.channels(), 56, 56);
+          new ImagePreprocessor(spec).preprocess(image, fromFloats);
+          new ImagePreprocessor(spec, true).preprocess(image, fromBytes);
+          float[] a = values(fromFloats);
+          float[] b = values(fromBytes);
+          int perChannel = 56 * 56;
+          for (int i = 0; i < a.length; i++) {
+            double oneLevel = 1.0 / (255 * std[i / perChannel]);
+            assertTrue(Math.abs(a[i] - b[i]) <= oneLevel + 1e-6,
+                interpolation + " " + color + " index " + i + ": " + a[i] + " vs " + b[i]);
+          }
+          assertTrue(!Arrays.equals(a, b), interpolation + " " + color);
+        }
+      }
+    }
+  }
+
   @Test
   void paddingBeyondTheImageIsZeroBeforeNormalisation() {
     // 64x32 white image, resize 32 (no-op), crop 41x28: 4 rows of padding above, 5 below.
