@@ -7,7 +7,8 @@ Starts one gateway (deploy/gateway.sh) serving each network three times:
                   waits up to 2 ms for company)
   <net>-delay0    max_queue_delay_us 0, batches of up to 32 (the former "no waiting" setting)
   <net>-default   the default config: greedy dispatch, batch size from the replica's profile
-and measures each at 1 and 32 concurrent callers, in alternating rounds of one run.
+and measures each at 1 and 32 concurrent callers, in rounds of one run, each round starting with
+another setting.
 
     /usr/bin/python3 deploy/bench/dispatch_bench.py [--nets lenet,mobilenet_v3_large,resnet50]
         [--seconds 8] [--warmup-seconds 2] [--rounds 2] [--port 18093]
@@ -171,7 +172,10 @@ def main():
             for r in range(a.rounds):
                 for net in nets:
                     for callers in (1, 32):
-                        for name in SETTINGS:
+                        # each round starts with another setting: no setting always follows
+                        # the same one
+                        names = list(SETTINGS)
+                        for name in names[r % 3:] + names[:r % 3]:
                             model = f"{net}-{name}"
                             rps, mean, failed = h2load(a.port, frames[model], callers,
                                                        a.seconds, a.warmup_seconds)

@@ -9,9 +9,10 @@ import java.util.stream.Collectors;
  * up to the model's largest batch, and the batch sizes the batcher forms for it.
  *
  * <p>The largest batch is not the fastest on every device: on a CPU, a batch past the caches
- * runs fewer images per second than a smaller one. The preferred size is the one with the most
- * images per second among the sizes whose forward pass stays within the latency bound; a config
- * can pin the sizes instead ({@code batching.preferred_batch_sizes}).
+ * runs fewer images per second than a smaller one. The preferred size is the largest of those
+ * about as fast as the fastest (see {@link #measured}) among the sizes whose forward pass stays
+ * within the latency bound; a config can pin the sizes instead
+ * ({@code batching.preferred_batch_sizes}).
  *
  * @param points the measured sizes, ascending
  * @param preferredSizes the sizes the batcher forms for this replica
@@ -27,11 +28,15 @@ public record BatchProfile(List<Point> points, List<Integer> preferredSizes, boo
   }
 
   public BatchProfile {
-    points = List.copyOf(points);
+    points = startingAtOne(points);
     preferredSizes = List.copyOf(preferredSizes);
+  }
+
+  private static List<Point> startingAtOne(List<Point> points) {
     if (points.isEmpty() || points.get(0).batchSize() != 1) {
       throw new IllegalArgumentException("a profile starts at batch size 1");
     }
+    return List.copyOf(points);
   }
 
   /** Batch sizes worth measuring: powers of two below {@code maxBatchSize}, then itself. */
@@ -45,18 +50,30 @@ public record BatchProfile(List<Point> points, List<Integer> preferredSizes, boo
   }
 
   /**
-   * The measured profile: the preferred size is the one with the most images per second among
-   * those within {@code latencyBoundNanos} (batch size 1 always counts: there is nothing
-   * smaller). Ties go to the smaller batch, which answers sooner.
+   * Sizes whose forward pass runs within this share of the fastest size's images per second
+   * count as equally fast, and the largest of them is preferred: a batch also has costs outside
+   * the forward pass (assembling the input, answering each request, waking the worker), which a
+   * larger batch spreads over more requests, and the profile's passes vary by several percent on
+   * a shared machine anyway.
+   */
+  public static final double EQUALLY_FAST = 0.9;
+
+  /**
+   * The measured profile: the preferred size is the largest of those whose images per second
+   * are within {@link #EQUALLY_FAST} of the fastest, among the sizes within
+   * {@code latencyBoundNanos} (batch size 1 always counts: there is nothing smaller).
    */
   public static BatchProfile measured(List<Point> points, long latencyBoundNanos) {
-    Point best = points.get(0);
-    for (Point p : points) {
-      if (p.forwardNanos() <= latencyBoundNanos && p.imagesPerSecond() > best.imagesPerSecond()) {
-        best = p;
+    List<Point> eligible = startingAtOne(points).stream()
+        .filter(p -> p.batchSize() == 1 || p.forwardNanos() <= latencyBoundNanos).toList();
+    double fastest = eligible.stream().mapToDouble(Point::imagesPerSecond).max().orElseThrow();
+    Point preferred = eligible.get(0);
+    for (Point p : eligible) {
+      if (p.imagesPerSecond() >= EQUALLY_FAST * fastest) {
+        preferred = p;
       }
     }
-    return new BatchProfile(points, List.of(best.batchSize()), false);
+    return new BatchProfile(points, List.of(preferred.batchSize()), false);
   }
 
   /** The config's sizes, with what was measured (batch size 1 at least) for the report. */

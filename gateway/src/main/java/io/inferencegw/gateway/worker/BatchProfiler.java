@@ -41,6 +41,16 @@ public final class BatchProfiler {
    * @param forwardNanos runs one forward pass at the given batch size and returns its time
    */
   public static BatchProfile profile(IntToLongFunction forwardNanos, BatchingConfig batching) {
+    // One replica profiles at a time in a process: replicas warming up together (a config of
+    // several models, or instances: 2) would otherwise time each other's passes, and the sizes
+    // they prefer would be those of a device shared with the others' warm-ups.
+    synchronized (BatchProfiler.class) {
+      return profileAlone(forwardNanos, batching);
+    }
+  }
+
+  private static BatchProfile profileAlone(
+      IntToLongFunction forwardNanos, BatchingConfig batching) {
     long bound = TimeUnit.MILLISECONDS.toNanos(batching.maxBatchLatencyMillis());
     List<Integer> sizes = batching.pinsBatchSizes()
         ? List.of(1) : BatchProfile.sizesUpTo(batching.maxBatchSize());

@@ -51,7 +51,8 @@ class BatchProfilerTest {
     // 1, 2 within 100 ms; 4 takes 120 ms and ends the profile; 8..64 never run
     assertEquals(List.of(1, 2, 4), p.points().stream().map(BatchProfile.Point::batchSize)
         .toList());
-    assertEquals(List.of(1), p.preferredSizes(), "equal per-image speed: the smaller batch");
+    assertEquals(List.of(2), p.preferredSizes(),
+        "equal per-image speed: the largest within the bound");
   }
 
   @Test
