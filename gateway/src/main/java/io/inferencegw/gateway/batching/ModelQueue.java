@@ -157,14 +157,14 @@ public final class ModelQueue {
   public boolean remove(InferenceRequest request) {
     lock.lock();
     try {
-      boolean removed = waiting.remove(request);
-      if (removed && request.inputReady()) {
+      if (!waiting.remove(request)) {
+        return false;
+      }
+      if (request.inputReady()) {
         ready--;
       }
-      if (removed) {
-        changed.signal(); // one fewer input being prepared may end a worker's wait
-      }
-      return removed;
+      changed.signal(); // one fewer input being prepared may end a worker's wait
+      return true;
     } finally {
       lock.unlock();
     }

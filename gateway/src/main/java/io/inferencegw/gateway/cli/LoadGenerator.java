@@ -64,7 +64,7 @@ final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--max-batch-size", defaultValue = "32")
   int maxBatchSize;
 
-  @Option(names = "--max-queue-delay-us", defaultValue = "2000")
+  @Option(names = "--max-queue-delay-us", defaultValue = "0")
   long maxQueueDelayMicros;
 
   @Option(names = "--family", description = "benchmark a catalog variant (random weights) of this family instead of the bundled LeNet")

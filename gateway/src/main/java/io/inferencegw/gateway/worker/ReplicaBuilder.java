@@ -13,26 +13,9 @@ import java.util.function.Supplier;
  * the thread's LibTorch thread count, the family's network, the weights (strictly), and the
  * batch runner that owns them.
  */
-public final class ReplicaBuilder implements Supplier<BatchRunner> {
-
-  private final ModelConfig config;
-  private final String version;
-  private final VariantSpec spec;
-  private final ModelFamily family;
-  private final WeightsSource weights;
-  private final String device;
-  private final InputLimits limits;
-
-  public ReplicaBuilder(ModelConfig config, String version, VariantSpec spec, ModelFamily family,
-      WeightsSource weights, String device, InputLimits limits) {
-    this.config = config;
-    this.version = version;
-    this.spec = spec;
-    this.family = family;
-    this.weights = weights;
-    this.device = device;
-    this.limits = limits;
-  }
+public record ReplicaBuilder(ModelConfig config, String version, VariantSpec spec,
+    ModelFamily family, WeightsSource weights, String device, InputLimits limits)
+    implements Supplier<BatchRunner> {
 
   @Override
   public BatchRunner get() {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Whether the device runs the precision at all is {@link PrecisionSupport}'s decision, taken
  * before the replica is built; this class runs whatever it is given.
  */
-final class ReplicaPrecision {
+record ReplicaPrecision(String model, String version, Precision precision,
+    double minTop1Agreement) {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaPrecision.class);
 
@@ -34,24 +35,8 @@ final class ReplicaPrecision {
    */
   static final int PROBE_IMAGES = 16;
 
-  private final String model;
-  private final String version;
-  private final Precision precision;
-  private final double minTop1Agreement;
-
-  ReplicaPrecision(String model, String version, Precision precision, double minTop1Agreement) {
-    this.model = model;
-    this.version = version;
-    this.precision = precision;
-    this.minTop1Agreement = minTop1Agreement;
-  }
-
   static ReplicaPrecision fp32(String model, String version) {
     return new ReplicaPrecision(model, version, Precision.FP32, 1);
-  }
-
-  Precision precision() {
-    return precision;
   }
 
   /** The tensor type of the weights and activations in this precision. */
