@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The waiting room of one served model version, and its dynamic batcher.
@@ -171,9 +172,13 @@ public final class ModelQueue {
   }
 
   public int size() {
+    return underLock(waiting::size);
+  }
+
+  private <T> T underLock(Supplier<T> read) {
     lock.lock();
     try {
-      return waiting.size();
+      return read.get();
     } finally {
       lock.unlock();
     }
@@ -309,11 +314,6 @@ public final class ModelQueue {
   }
 
   public boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> closed);
   }
 }

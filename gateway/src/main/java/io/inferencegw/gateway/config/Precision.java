@@ -10,19 +10,13 @@ import java.util.stream.Collectors;
  * hardware for them, and are refused at load where it does not.
  */
 public enum Precision {
-  FP32("fp32"),
-  BF16("bf16"),
-  FP16("fp16");
-
-  private final String configName;
-
-  Precision(String configName) {
-    this.configName = configName;
-  }
+  FP32,
+  BF16,
+  FP16;
 
   /** The value as written in a config: {@code fp32}, {@code bf16}, {@code fp16}. */
   public String configName() {
-    return configName;
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /** Whether batches run in a format narrower than the weights were trained in. */
@@ -33,7 +27,7 @@ public enum Precision {
   /** The precision a config value names; the message lists the accepted values. */
   public static Precision parse(String value) {
     for (Precision p : values()) {
-      if (p.configName.equals(value.trim().toLowerCase(Locale.ROOT))) {
+      if (p.configName().equals(value.trim().toLowerCase(Locale.ROOT))) {
         return p;
       }
     }
@@ -44,6 +38,6 @@ public enum Precision {
 
   @Override
   public String toString() {
-    return configName;
+    return configName();
   }
 }
