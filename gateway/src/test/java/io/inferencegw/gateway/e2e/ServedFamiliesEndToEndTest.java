@@ -2,7 +2,6 @@ package io.inferencegw.gateway.e2e;
 
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.ConfigLoader;
-import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.config.ResourceRef;
 import io.inferencegw.gateway.server.Gateway;
@@ -26,6 +25,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +42,42 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(VertxExtension.class)
 class ServedFamiliesEndToEndTest {
+
+  /**
+   * One gateway for the class, with every plugin and no model: each case loads its variant
+   * through the model manager, as a management load call does, and unloads it afterwards.
+   */
+  private static Gateway gateway;
+  private static GatewayClient client;
+
+  @BeforeAll
+  static void start(Vertx vertx) throws Exception {
+    gateway = Gateway.start(vertx,
+            ConfigLoader.loadBundled(TestGateways.PLUGINS).withPort(0).withModels(List.of()))
+        .await(120, TimeUnit.SECONDS);
+    client = new GatewayClient(vertx, "localhost", gateway.port());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (gateway != null) {
+      gateway.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Serves the model, checks its logits, and unloads it, whatever the check found. */
+  private static void serveAndCheck(ModelConfig model, int size, float[] input, float[] expected)
+      throws Exception {
+    gateway.models().load(model).await(120, TimeUnit.SECONDS);
+    try {
+      ServedLogits.assertMatch(client, model.name(), size, input, expected);
+    } finally {
+      gateway.models().unload(model.name()).await(60, TimeUnit.SECONDS);
+    }
+  }
 
   static Stream<Arguments> families() {
     return Stream.of(
@@ -69,8 +106,8 @@ class ServedFamiliesEndToEndTest {
 
   @ParameterizedTest(name = "{0}/{1}")
   @MethodSource("families")
-  void servedLogitsMatchTheReference(String family, String variant, Reference reference,
-      Vertx vertx) throws Exception {
+  void servedLogitsMatchTheReference(String family, String variant, Reference reference)
+      throws Exception {
     TorchvisionOracle oracle = TorchvisionOracle.require();
     int size = variant.equals("inception_v3") ? 299 : 224;
     try (ReferenceRun ref = oracle.run(reference, List.of(3, size, size));
@@ -78,16 +115,8 @@ class ServedFamiliesEndToEndTest {
         SafetensorsReader logits = SafetensorsReader.open(ref.logits())) {
       ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(ref.weights()),
           Optional.empty(), List.of("cpu"), 1, TestGateways.ONE_AT_A_TIME);
-      GatewayConfig config =
-          ConfigLoader.loadBundled(TestGateways.PLUGINS).withPort(0).withModels(List.of(model));
-      Gateway gateway = Gateway.start(vertx, config).await(120, TimeUnit.SECONDS);
-      try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
-        float[] input = ServedLogits.floats(inputs.bytes(inputs.names().get(0)));
-        float[] expected = ServedLogits.floats(logits.bytes(logits.names().get(0)));
-        ServedLogits.assertMatch(client, variant, size, input, expected);
-      } finally {
-        gateway.close().await(60, TimeUnit.SECONDS);
-      }
+      serveAndCheck(model, size, ServedLogits.floats(inputs.bytes(inputs.names().get(0))),
+          ServedLogits.floats(logits.bytes(logits.names().get(0))));
     }
   }
 
@@ -99,34 +128,25 @@ class ServedFamiliesEndToEndTest {
   @ParameterizedTest(name = "{0}/{1}")
   @CsvSource({"dpn, dpn68", "mobilenet, mobilenet_v1", "inception, inception_v4"})
   void timmVariantsServedLogitsMatchTheNetworkRunOffline(String family, String variant,
-      Vertx vertx, @TempDir Path dir) throws Exception {
-    GatewayConfig config =
-        ConfigLoader.loadBundled(TestGateways.PLUGINS).withPort(0).withModels(List.of());
-    Gateway gateway = Gateway.start(vertx, config).await(120, TimeUnit.SECONDS);
-    try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
-      ModelFamily f = gateway.plugins().family(family).orElseThrow().family();
-      VariantSpec spec = f.requireVariant(variant);
-      int size = spec.height();
-      Path weights = dir.resolve(variant + ".safetensors");
-      float[] input;
-      float[] expected;
-      try (ClassifierModule net = f.build(variant);
-          PointerScope scope = new PointerScope()) {
-        SafetensorsWriter.write(weights, StateDict.of(net));
-        net.eval();
-        torch.manual_seed(11);
-        Tensor x = torch.randn(2, 3, size, size);
-        try (InferenceMode guard = new InferenceMode()) {
-          input = ServedLogits.values(x);
-          expected = ServedLogits.values(net.forward(x));
-        }
+      @TempDir Path dir) throws Exception {
+    ModelFamily f = gateway.plugins().family(family).orElseThrow().family();
+    VariantSpec spec = f.requireVariant(variant);
+    int size = spec.height();
+    Path weights = dir.resolve(variant + ".safetensors");
+    float[] input;
+    float[] expected;
+    try (ClassifierModule net = f.build(variant);
+        PointerScope scope = new PointerScope()) {
+      SafetensorsWriter.write(weights, StateDict.of(net));
+      net.eval();
+      torch.manual_seed(11);
+      Tensor x = torch.randn(2, 3, size, size);
+      try (InferenceMode guard = new InferenceMode()) {
+        input = ServedLogits.values(x);
+        expected = ServedLogits.values(net.forward(x));
       }
-      ModelConfig model = new ModelConfig(variant, family, variant, ResourceRef.file(weights),
-          Optional.empty(), List.of("cpu"), 1, TestGateways.ONE_AT_A_TIME);
-      gateway.models().load(model).await(120, TimeUnit.SECONDS);
-      ServedLogits.assertMatch(client, variant, size, input, expected);
-    } finally {
-      gateway.close().await(60, TimeUnit.SECONDS);
     }
+    serveAndCheck(new ModelConfig(variant, family, variant, ResourceRef.file(weights),
+        Optional.empty(), List.of("cpu"), 1, TestGateways.ONE_AT_A_TIME), size, input, expected);
   }
 }
