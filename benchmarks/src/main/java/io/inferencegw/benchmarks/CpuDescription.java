@@ -1,11 +1,8 @@
 package io.inferencegw.benchmarks;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.inferencegw.gateway.worker.CpuInfo;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -19,27 +16,13 @@ record CpuDescription(String model, int cores, List<String> vectorFlags) {
       List.of("sse4", "avx", "fma", "f16c", "amx", "vnni");
 
   static CpuDescription ofThisMachine() {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-    } catch (IOException e) {
-      lines = List.of();
-    }
-    String model = field(lines, "model name").orElse(System.getProperty("os.arch"));
-    List<String> flags = field(lines, "flags")
-        .map(f -> Arrays.stream(f.split("\\s+"))
-            .filter(flag -> VECTOR_PREFIXES.stream().anyMatch(flag::startsWith))
-            .sorted()
-            .toList())
-        .orElse(List.of());
+    CpuInfo cpuinfo = CpuInfo.ofThisMachine();
+    String model = cpuinfo.field("model name").orElse(System.getProperty("os.arch"));
+    List<String> flags = Arrays.stream(cpuinfo.flags().split("\\s+"))
+        .filter(flag -> VECTOR_PREFIXES.stream().anyMatch(flag::startsWith))
+        .sorted()
+        .toList();
     return new CpuDescription(model, Runtime.getRuntime().availableProcessors(), flags);
-  }
-
-  private static Optional<String> field(List<String> cpuinfo, String name) {
-    return cpuinfo.stream()
-        .filter(l -> l.startsWith(name))
-        .map(l -> l.substring(l.indexOf(':') + 1).trim())
-        .findFirst();
   }
 
   String describe() {

@@ -5,6 +5,7 @@ import io.inferencegw.gateway.preprocess.DecodedImage;
 import io.inferencegw.gateway.preprocess.FastImageDecoder;
 import io.inferencegw.gateway.preprocess.ImageDecoder;
 import io.inferencegw.gateway.preprocess.ImagePreprocessor;
+import io.inferencegw.gateway.worker.CpuInfo;
 import io.inferencegw.plugin.api.PreprocessSpec;
 import io.inferencegw.plugin.api.PreprocessSpec.ColorMode;
 import io.inferencegw.plugin.api.PreprocessSpec.Interpolation;
@@ -76,7 +77,7 @@ final class PreprocessBenchmark implements Callable<Integer> {
     ImagePreprocessor exactPreprocessor = new ImagePreprocessor(spec);
     ImagePreprocessor fastPreprocessor = new ImagePreprocessor(spec, true);
 
-    CpuInfo.print();
+    CpuInfo.ofThisMachine().print();
     DecodedImage full = exact.apply(encoded);
     DecodedImage reduced = fast.apply(encoded);
     System.out.printf(Locale.ROOT, "image: %s, %d bytes, %dx%d; fast path decodes it to %dx%d;"

@@ -6,6 +6,7 @@ import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.PreprocessingMode;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.gateway.stream.StreamPolicy;
+import io.inferencegw.gateway.worker.CpuInfo;
 import io.inferencegw.plugin.api.data.FashionMnist;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -144,7 +145,7 @@ final class StreamLoadGenerator implements Callable<Integer> {
           model, cfg.models().get(0).preprocessing().configName(),
           frameKind.name().toLowerCase(), frames.stream().mapToInt(f -> f.length).sum() / frames.size(),
           fps, seconds, warmupSeconds, Runtime.getRuntime().availableProcessors());
-      CpuInfo.print();
+      CpuInfo.ofThisMachine().print();
       System.out.println();
       // Latency is client-side, from sending a frame to its ok reply; queue and compute are
       // the gateway's own split of that time (queue_us and compute_us of the replies).

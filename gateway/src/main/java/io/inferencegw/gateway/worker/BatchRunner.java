@@ -10,8 +10,6 @@ import io.inferencegw.plugin.api.VariantSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InferenceMode;
@@ -208,16 +206,13 @@ public final class BatchRunner implements AutoCloseable {
         batch = batch.index_select(0, torch.tensor(rows.stream().mapToLong(Long::longValue)
             .toArray()));
       }
-      Tensor input = onCpu
-          ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
-          : batch.to(device, torch.ScalarType.Float, true, false,
-              new org.bytedeco.pytorch.MemoryFormatOptional());
+      Tensor input = asInput(batch);
       long forwardStart = System.nanoTime();
       Tensor logits = precision.forward(network, input);
       checkShape(logits, ready.size());
       T_TensorTensor_T top = logits.softmax(1).topk(k);
-      out = new Outputs(k, toFloats(top.get0()), toLongs(top.get1()),
-          anyLogits ? toFloats(logits) : null, System.nanoTime() - forwardStart);
+      out = new Outputs(k, HostArrays.floats(top.get0()), HostArrays.longs(top.get1()),
+          anyLogits ? HostArrays.floats(logits) : null, System.nanoTime() - forwardStart);
     }
     long computeMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
     for (int i = 0; i < ready.size(); i++) {
@@ -263,18 +258,27 @@ public final class BatchRunner implements AutoCloseable {
     }
   }
 
-  private static float[] toFloats(Tensor t) {
-    Tensor c = t.to(torch.ScalarType.Float).cpu().contiguous();
-    float[] out = new float[(int) c.numel()];
-    new FloatPointer(c.data_ptr()).get(out);
-    return out;
+  /**
+   * The network input for a float32 NCHW batch on the host, as every pass of this replica gets
+   * it: on CPU in the replica's layout, on CUDA copied to the device (asynchronously: the
+   * results' copy back waits for it).
+   */
+  private Tensor asInput(Tensor batch) {
+    return onCpu
+        ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
+        : batch.to(device, torch.ScalarType.Float, true, false,
+            new org.bytedeco.pytorch.MemoryFormatOptional());
   }
 
-  private static long[] toLongs(Tensor t) {
-    Tensor c = t.to(torch.ScalarType.Long).cpu().contiguous();
-    long[] out = new long[(int) c.numel()];
-    new LongPointer(c.data_ptr()).get(out);
-    return out;
+  /**
+   * {@code n} different, smoothly varying images (a sine over the batch's values): a layout
+   * mix-up moves values between pixels, channels or images, and shows; and unlike zeros they
+   * give no kernel a shortcut.
+   */
+  private Tensor smoothImages(int n) {
+    long perImage = (long) spec.channels() * spec.height() * spec.width();
+    return torch.linspace(new Scalar(-40.0), new Scalar(40.0), n * perImage)
+        .sin().reshape(n, spec.channels(), spec.height(), spec.width());
   }
 
   /**
@@ -286,7 +290,7 @@ public final class BatchRunner implements AutoCloseable {
    */
   public void warmUp() {
     warmUpFloat32();
-    precision.adopt(network, spec, device, channelsLast);
+    precision.adopt(network, spec, this::asInput);
   }
 
   private void warmUpFloat32() {
@@ -305,23 +309,17 @@ public final class BatchRunner implements AutoCloseable {
   /**
    * Times one forward pass at {@code batchSize} on the path requests take (input layout and
    * device copy, network, softmax, top-5, copy back), for the batch profile. Call after
-   * {@link #warmUp}, which settles the layout. The input is a smooth non-constant pattern:
-   * some kernels take shortcuts on zeros.
+   * {@link #warmUp}, which settles the layout.
    */
   public long timeForward(int batchSize) {
     try (InferenceMode guard = new InferenceMode();
         PointerScope scope = new PointerScope()) {
-      long perImage = (long) spec.channels() * spec.height() * spec.width();
-      Tensor batch = torch.linspace(new Scalar(-40.0), new Scalar(40.0), batchSize * perImage)
-          .sin().reshape(batchSize, spec.channels(), spec.height(), spec.width());
+      Tensor batch = smoothImages(batchSize);
       long start = System.nanoTime();
-      Tensor input = onCpu
-          ? (channelsLast ? batch.contiguous(torch.MemoryFormat.ChannelsLast) : batch)
-          : batch.to(device, torch.ScalarType.Float);
-      Tensor logits = precision.forward(network, input);
+      Tensor logits = precision.forward(network, asInput(batch));
       checkShape(logits, batchSize);
       T_TensorTensor_T top = logits.softmax(1).topk(Math.min(5, spec.numClasses()));
-      toFloats(top.get0());
+      HostArrays.floats(top.get0());
       return System.nanoTime() - start;
     }
   }
@@ -335,11 +333,7 @@ public final class BatchRunner implements AutoCloseable {
   private boolean chooseChannelsLast() {
     try (InferenceMode guard = new InferenceMode();
         PointerScope scope = new PointerScope()) {
-      long perImage = (long) spec.channels() * spec.height() * spec.width();
-      // two different, smoothly varying images: a layout mix-up moves values between pixels,
-      // channels or images, and shows
-      Tensor probe = torch.linspace(new Scalar(-40.0), new Scalar(40.0), 2 * perImage)
-          .sin().reshape(2, spec.channels(), spec.height(), spec.width());
+      Tensor probe = smoothImages(2);
       Tensor expected = network.forward(probe);
       checkShape(expected, 2);
       MemoryLayout.channelsLast(network);

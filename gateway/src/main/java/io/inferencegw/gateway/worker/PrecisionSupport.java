@@ -1,9 +1,6 @@
 package io.inferencegw.gateway.worker;
 
 import io.inferencegw.gateway.config.Precision;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -26,34 +23,23 @@ import java.util.stream.Collectors;
  */
 public final class PrecisionSupport {
 
-  private static final Path CPUINFO = Path.of("/proc/cpuinfo");
-
   private final Set<String> cpuFlags;
 
   private PrecisionSupport(Set<String> cpuFlags) {
     this.cpuFlags = cpuFlags;
   }
 
-  /** Support on this machine, from the first {@code flags} line of /proc/cpuinfo. */
+  /**
+   * Support on this machine, from the flags of its /proc/cpuinfo (none where there is no such
+   * file: no CPU feature can be shown, so reduced precision is refused).
+   */
   public static PrecisionSupport ofThisMachine() {
-    String text;
-    try {
-      text = Files.readString(CPUINFO);
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or no /proc: no CPU feature can be shown, so reduced precision is refused
-      text = "";
-    }
-    return ofCpuInfo(text);
+    return ofCpuFlags(CpuInfo.ofThisMachine().flags());
   }
 
   /** Support for a CPU whose /proc/cpuinfo reads {@code cpuinfo}. */
   public static PrecisionSupport ofCpuInfo(String cpuinfo) {
-    String flags = cpuinfo.lines()
-        .filter(l -> l.startsWith("flags"))
-        .findFirst()
-        .map(l -> l.substring(l.indexOf(':') + 1))
-        .orElse("");
-    return ofCpuFlags(flags);
+    return ofCpuFlags(new CpuInfo(cpuinfo).flags());
   }
 
   /** Support for a CPU with these flags, separated by white space as in /proc/cpuinfo. */

@@ -1,8 +1,6 @@
 package io.inferencegw.gateway.worker;
 
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * How often two runs of a network rank classes alike, image by image: the same top-1 class,
@@ -23,8 +21,8 @@ public record ProbeAgreement(int images, int sameTop1, int sameTop5) {
   public static ProbeAgreement of(Tensor reference, Tensor other) {
     int rows = (int) reference.size(0);
     int k = (int) Math.min(5, reference.size(1));
-    long[] ref = toLongs(reference.topk(k).get1());
-    long[] oth = toLongs(other.topk(k).get1());
+    long[] ref = HostArrays.longs(reference.topk(k).get1());
+    long[] oth = HostArrays.longs(other.topk(k).get1());
     int top1 = 0;
     int top5 = 0;
     for (int r = 0; r < rows; r++) {
@@ -49,12 +47,5 @@ public record ProbeAgreement(int images, int sameTop1, int sameTop5) {
       return false;
     }
     return true;
-  }
-
-  private static long[] toLongs(Tensor t) {
-    Tensor c = t.to(ScalarType.Long).cpu().contiguous();
-    long[] out = new long[(int) c.numel()];
-    new LongPointer(c.data_ptr()).get(out);
-    return out;
   }
 }

@@ -6,11 +6,10 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ReducedPrecision;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,21 +58,18 @@ record ReplicaPrecision(String model, String version, Precision precision,
    * Converts the (float32, eval-mode) network to this precision if the probe's top-1 classes
    * agree with fp32 often enough; throws a {@link ConfigException} naming the measured and the
    * required agreement otherwise. Nothing to do for fp32.
+   *
+   * @param asInput turns the float32 probe batch on the host into the replica's input (its
+   *     layout, its device), as it does every batch
    */
-  void adopt(ClassifierModule network, VariantSpec spec, Device device, boolean channelsLast) {
+  void adopt(ClassifierModule network, VariantSpec spec, UnaryOperator<Tensor> asInput) {
     if (!precision.reduced()) {
       return;
     }
     ProbeAgreement agreement;
     try (InferenceMode guard = new InferenceMode();
         PointerScope scope = new PointerScope()) {
-      Tensor probe = ProbeImages.batch(spec, PROBE_IMAGES);
-      if (channelsLast) {
-        probe = probe.contiguous(torch.MemoryFormat.ChannelsLast);
-      }
-      if (!device.is_cpu()) {
-        probe = probe.to(device, ScalarType.Float);
-      }
+      Tensor probe = asInput.apply(ProbeImages.batch(spec, PROBE_IMAGES));
       Tensor reference = network.forward(probe);
       ReducedPrecision.convert(network, scalarType(precision));
       agreement = ProbeAgreement.of(reference, forward(network, probe));
