@@ -55,6 +55,18 @@ class DispatchPolicyTest {
     }
   }
 
+  /** The replica's next batch under {@code plan}, waited for on another thread. */
+  private static CompletableFuture<List<InferenceRequest>> inBackground(ModelQueue q,
+      DispatchPlan plan) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return q.awaitBatch(LONG, plan);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
   private InferenceRequest request() {
     return new InferenceRequest(new ModelInput.EncodedImage(new byte[] {1}), 5, false,
         Long.MAX_VALUE, vertx.getOrCreateContext());
@@ -97,13 +109,8 @@ class DispatchPolicyTest {
     List<InferenceRequest> all = offer(q, 3);
     stage.finish(all.get(0), q);
     // One ready, two being prepared: with a long join wait the replica waits for them.
-    CompletableFuture<List<InferenceRequest>> batch = CompletableFuture.supplyAsync(() -> {
-      try {
-        return q.awaitBatch(LONG, new DispatchPlan(List.of(8), LONG));
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<InferenceRequest>> batch =
+        inBackground(q, new DispatchPlan(List.of(8), LONG));
     stage.finish(all.get(1), q);
     stage.finish(all.get(2), q);
     // All inputs prepared: nothing more is coming, so the batch goes without the 30 s wait.
@@ -130,13 +137,8 @@ class DispatchPolicyTest {
     ModelQueue q = new ModelQueue("m", BatchingConfig.DEFAULT, stage);
     List<InferenceRequest> all = offer(q, 2);
     stage.finish(all.get(0), q);
-    CompletableFuture<List<InferenceRequest>> batch = CompletableFuture.supplyAsync(() -> {
-      try {
-        return q.awaitBatch(LONG, new DispatchPlan(List.of(8), LONG));
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<InferenceRequest>> batch =
+        inBackground(q, new DispatchPlan(List.of(8), LONG));
     q.inputFailed(all.get(1), new io.inferencegw.gateway.core.GatewayException(
         io.inferencegw.gateway.core.ErrorCode.INVALID_ARGUMENT, "not an image"));
     assertEquals(List.of(all.get(0)),
@@ -192,13 +194,7 @@ class DispatchPolicyTest {
   void maxQueueDelayStillHoldsReadyRequestsForCompany() throws Exception {
     ModelQueue q = new ModelQueue("m", new BatchingConfig(4, 10_000_000, 100));
     List<InferenceRequest> first = offer(q, 1);
-    CompletableFuture<List<InferenceRequest>> batch = CompletableFuture.supplyAsync(() -> {
-      try {
-        return q.awaitBatch(LONG, DispatchPlan.upTo(4));
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<InferenceRequest>> batch = inBackground(q, DispatchPlan.upTo(4));
     // Held for 10 s: the three that follow join it, making the full batch of 4.
     List<InferenceRequest> rest = offer(q, 3);
     List<InferenceRequest> got = batch.get(Await.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
