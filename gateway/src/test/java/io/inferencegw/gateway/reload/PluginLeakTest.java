@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Loading and unloading the same plugin many times releases its class loaders and native
  * memory: every cycle builds a replica, serves a request, drains, unloads.
  */
+// Runs with no other test class beside it (see the gateway pom): it bounds the growth of its
+// process's RSS, which a test class running beside it in the same JVM would add to.
+@Tag("alone")
 @ExtendWith(VertxExtension.class)
 class PluginLeakTest {
 
