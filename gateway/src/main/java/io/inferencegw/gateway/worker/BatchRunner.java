@@ -40,6 +40,7 @@ public final class BatchRunner implements AutoCloseable {
   private final String version;
   private final VariantSpec spec;
   private final ClassifierModule network;
+  private final BuiltNetwork built;
   private final Device device;
   private final boolean onCpu;
   private final InputPreparer inputs;
@@ -63,7 +64,7 @@ public final class BatchRunner implements AutoCloseable {
   public BatchRunner(
       String model, String version, VariantSpec spec, ClassifierModule network, String device,
       InputPreparer inputs, boolean channelsLast) {
-    this(model, version, spec, network, device, inputs, channelsLast,
+    this(model, version, spec, BuiltNetwork.of(network), device, inputs, channelsLast,
         ReplicaPrecision.fp32(model, version));
   }
 
@@ -72,21 +73,22 @@ public final class BatchRunner implements AutoCloseable {
    *     the probe's top-1 classes agree with fp32
    */
   BatchRunner(
-      String model, String version, VariantSpec spec, ClassifierModule network, String device,
+      String model, String version, VariantSpec spec, BuiltNetwork network, String device,
       InputPreparer inputs, boolean channelsLast, ReplicaPrecision precision) {
     this.precision = precision;
     this.model = model;
     this.version = version;
     this.spec = spec;
-    this.network = network;
+    this.built = network;
+    this.network = network.module();
     this.device = new Device(device);
     this.onCpu = device.equals("cpu");
     this.inputs = inputs;
     this.staging = onCpu ? null : new PinnedStaging(spec.channels(), spec.height(), spec.width());
     this.tryChannelsLast = channelsLast && onCpu;
-    network.eval();
+    this.network.eval();
     if (!onCpu) {
-      network.to(this.device, false);
+      this.network.to(this.device, false);
     }
   }
 
@@ -361,7 +363,7 @@ public final class BatchRunner implements AutoCloseable {
   @Override
   public void close() {
     try {
-      network.close();
+      built.close();
     } finally {
       if (staging != null) {
         staging.close();

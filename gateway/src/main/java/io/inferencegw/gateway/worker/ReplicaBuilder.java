@@ -3,7 +3,6 @@ package io.inferencegw.gateway.worker;
 import io.inferencegw.gateway.config.ConfigException;
 import io.inferencegw.gateway.config.ModelConfig;
 import io.inferencegw.gateway.core.InputLimits;
-import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
 import java.util.function.Supplier;
@@ -29,9 +28,9 @@ public record ReplicaBuilder(ModelConfig config, String version, VariantSpec spe
       // OpenMP's thread count is per calling thread: this sets it for this worker only.
       org.bytedeco.pytorch.global.torch.set_num_threads(config.cpuThreadsPerReplica());
     }
-    ClassifierModule network = family.buildForLoading(spec.name());
+    BuiltNetwork network = BuiltNetwork.build(() -> family.buildForLoading(spec.name()));
     try {
-      weights.loadInto(network);
+      weights.loadInto(network.module());
       return new BatchRunner(config.name(), version, spec, network, device,
           new ModelInputPreparer(spec, limits, config.preprocessing()), config.channelsLast(),
           new ReplicaPrecision(config.name(), version, config.precision(),

@@ -143,7 +143,7 @@ class BatchRunnerPrecisionTest {
 
   private static BatchRunner runner(ClassifierModule network, boolean channelsLast,
       Precision precision, double bound) {
-    BatchRunner runner = new BatchRunner("tiny", "1", SPEC, network, "cpu",
+    BatchRunner runner = new BatchRunner("tiny", "1", SPEC, BuiltNetwork.of(network), "cpu",
         new ModelInputPreparer(SPEC, InputLimits.DEFAULT), channelsLast,
         new ReplicaPrecision("tiny", "1", precision, bound));
     try {
