@@ -53,7 +53,8 @@ def list_models(channel, messages, timeout):
     response = list_call(messages["ListModelsRequest"](), timeout=timeout)
     for m in response.models:
         print(f"model {m.name} v{m.version}: {m.family}/{m.variant} {m.state}"
-              f" on {','.join(m.devices)}, {m.num_classes} classes")
+              f" on {','.join(m.devices)}, {m.num_classes} classes, {m.precision},"
+              f" {m.preprocessing} preprocessing")
     for v in response.catalog:
         p = v.preprocess
         mean = ",".join(f"{x:.3f}" for x in p.mean)

@@ -141,7 +141,8 @@ final class ClassifyCommand implements Callable<Integer> {
     for (ModelInfo m : resp.getModelsList()) {
       out.println("model " + m.getName() + " v" + m.getVersion() + ": " + m.getFamily() + "/"
           + m.getVariant() + " " + m.getState() + " on " + String.join(",", m.getDevicesList())
-          + ", " + m.getNumClasses() + " classes");
+          + ", " + m.getNumClasses() + " classes, " + m.getPrecision() + ", "
+          + m.getPreprocessing() + " preprocessing");
     }
     for (VariantInfo v : resp.getCatalogList()) {
       Preprocess p = v.getPreprocess();

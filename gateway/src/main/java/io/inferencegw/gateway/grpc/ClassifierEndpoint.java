@@ -252,6 +252,8 @@ public final class ClassifierEndpoint {
               .setState(m.state().name())
               .setNumClasses(m.spec().numClasses())
               .addAllDevices(m.config().devices())
+              .setPrecision(m.config().precision().configName())
+              .setPreprocessing(m.config().preprocessing().configName())
               .addAllReplicas(m.replicaProfiles().stream()
                   .map(ClassifierEndpoint::replicaProfile).toList()));
     }

@@ -84,8 +84,8 @@ class ClassifyCommandEndToEndTest {
     Run run = classify("--list");
     assertEquals(0, run.exitCode, run.err);
     List<String> lines = run.out.strip().lines().toList();
-    assertEquals("model fashion-lenet v1: lenet/lenet5-relu READY on cpu, 10 classes",
-        lines.get(0), run.out);
+    assertEquals("model fashion-lenet v1: lenet/lenet5-relu READY on cpu, 10 classes, fp32,"
+        + " fast preprocessing", lines.get(0), run.out);
     // the same line as deploy/python/classify.py --list prints
     assertTrue(run.out.contains("\nvariant inception/inception_v3: 27,161,264 parameters, input "
         + "3x299x299, 1000 classes; RGB resize 342 bilinear, crop 299x299, mean "

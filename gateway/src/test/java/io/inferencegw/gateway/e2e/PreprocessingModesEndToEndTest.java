@@ -13,6 +13,7 @@ import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
+import io.inferencegw.proto.v1.ModelInfo;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.junit5.VertxExtension;
@@ -23,7 +24,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +69,14 @@ class PreprocessingModesEndToEndTest {
     if (gateway != null) {
       gateway.close().await(60, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void listModelsTellsEachModelsMode() throws Exception {
+    Map<String, String> modes = client.listModels().await(30, TimeUnit.SECONDS).getModelsList()
+        .stream().filter(m -> m.getName().equals(EXACT) || m.getName().equals(FAST))
+        .collect(Collectors.toMap(ModelInfo::getName, ModelInfo::getPreprocessing));
+    assertEquals(Map.of(EXACT, "exact", FAST, "fast"), modes);
   }
 
   @Test

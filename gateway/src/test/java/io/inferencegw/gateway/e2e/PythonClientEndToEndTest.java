@@ -67,8 +67,8 @@ class PythonClientEndToEndTest {
         Gateway.start(vertx, TestGateways.withModels()).await(60, TimeUnit.SECONDS);
     try {
       String out = classifyPy(gateway, List.of("--list"));
-      assertTrue(out.contains("model fashion-lenet v1: lenet/lenet5-relu READY on cpu, 10 classes\n"),
-          out);
+      assertTrue(out.contains("model fashion-lenet v1: lenet/lenet5-relu READY on cpu, 10 classes,"
+          + " fp32, fast preprocessing\n"), out);
       assertTrue(out.contains("variant inception/inception_v3: 27,161,264 parameters, input "
           + "3x299x299, 1000 classes; RGB resize 342 bilinear, crop 299x299, mean "
           + "0.485,0.456,0.406, std 0.229,0.224,0.225; torchvision inception_v3 with "
