@@ -140,7 +140,8 @@ class ConfigLoaderTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
       "torchvision | 'preprocessing' must be exact or fast, got 'torchvision'",
-      "Exact       | 'preprocessing' must be exact or fast, got 'Exact' (values are lower case)",
+      "exactly     | 'preprocessing' must be exact or fast, got 'exactly'",
+      "\"'a\tb'\"  | 'preprocessing' must be exact or fast, got 'a?b'",
       "1           | 'preprocessing' must be a non-empty string"})
   void anUnknownPreprocessingModeNamesTheEntryAndTheAllowedValues(String value, String message)
       throws Exception {

@@ -35,7 +35,7 @@ class PrecisionConfigTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"fp32, FP32", "bf16, BF16", "fp16, FP16", "BF16, BF16"})
+  @CsvSource({"fp32, FP32", "bf16, BF16", "fp16, FP16", "BF16, BF16", "' Fp16 ', FP16"})
   void eachPrecisionIsRead(String written, Precision expected) throws Exception {
     ModelConfig m = load("precision: " + written);
     assertEquals(expected, m.precision());
@@ -54,7 +54,7 @@ class PrecisionConfigTest {
   @ValueSource(strings = {"int8", "fp64", "float16", "'16'"})
   void anUnknownPrecisionIsRefusedWithTheAcceptedValues(String written) {
     ConfigException e = assertThrows(ConfigException.class, () -> load("precision: " + written));
-    assertTrue(e.getMessage().contains("precision must be one of fp32, bf16, fp16"),
+    assertTrue(e.getMessage().contains("'precision' must be fp32, bf16 or fp16, got '"),
         e.getMessage());
     assertTrue(e.getMessage().contains("(m)"), "names the model: " + e.getMessage());
   }
