@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.deploy;
 
+import io.inferencegw.gateway.e2e.GatewayJvm;
 import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.plugin.api.testing.Await;
 import java.io.BufferedReader;
@@ -54,9 +55,7 @@ final class GatewayProcess implements AutoCloseable {
    * {@link #awaitReady()}.
    */
   void launch() throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-        System.getProperty("java.class.path"), "io.inferencegw.gateway.cli.GatewayMain"));
+    List<String> cmd = new ArrayList<>(GatewayJvm.command("-Xmx256m"));
     if (config != null) {
       cmd.addAll(List.of("--config", config.toString()));
     }

@@ -45,10 +45,9 @@ class ShutdownEndToEndTest {
     FashionMnist data = FashionMnist.testSet();
     int[] reference = FashionLenetReference.predictions(data);
     Path config = writeConfig(dir);
-    Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "io.inferencegw.gateway.cli.GatewayMain", "--config", config.toString(), "--port", "0",
-        "--plugins", TestGateways.PLUGINS.toAbsolutePath().toString())
+    Process gateway = new ProcessBuilder(GatewayJvm.command("-Xmx512m",
+            "--config", config.toString(), "--port", "0",
+            "--plugins", TestGateways.PLUGINS.toAbsolutePath().toString()))
         .redirectErrorStream(true)
         .start();
     StringBuilder log = new StringBuilder();
