@@ -58,12 +58,9 @@ public final class BuiltNetwork implements AutoCloseable {
   /** Frees the network, then every object its build created that holds native memory. */
   @Override
   public void close() {
-    try {
+    // the scope (skipped when null) is closed after the module, also when closing that throws
+    try (PointerScope scope = created) {
       module.close();
-    } finally {
-      if (created != null) {
-        created.close();
-      }
     }
   }
 }
