@@ -1,8 +1,8 @@
 package io.inferencegw.gateway.config;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * A model setting whose config value is one of a few names, one per enum constant: the constant's
@@ -30,8 +30,9 @@ public interface NamedSetting {
         return constant;
       }
     }
-    String names = Arrays.stream(constants).map(NamedSetting::configName).toList().toString();
-    String accepted = names.substring(1, names.length() - 1).replaceFirst(", ([^,]*)$", " or $1");
+    List<String> names = Arrays.stream(constants).map(NamedSetting::configName).toList();
+    String accepted = String.join(", ", names.subList(0, names.size() - 1)) + " or "
+        + names.get(names.size() - 1);
     throw new ConfigException("'" + key + "' must be " + accepted + ", got " + shown(value));
   }
 
