@@ -12,7 +12,6 @@ import io.inferencegw.gateway.registry.ModelState;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Await;
-import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -33,9 +32,7 @@ class SharedPluginFolderEndToEndTest {
 
   @Test
   void oneJarDroppedOnceServesInEveryGateway() throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    FashionMnist data = FashionMnist.testSet();
+    FashionMnist data = FashionLenetReference.requireTestSet();
     int[] reference = FashionLenetReference.predictions(data);
     // One Vert.x instance per gateway, as each replica is its own process: within one instance
     // the gateways would share their named device worker pools.

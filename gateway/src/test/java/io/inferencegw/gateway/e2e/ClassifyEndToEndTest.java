@@ -13,7 +13,6 @@ import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Await;
-import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.inferencegw.proto.v1.ListModelsResponse;
@@ -65,9 +64,7 @@ class ClassifyEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    data = FashionMnist.testSet();
+    data = FashionLenetReference.requireTestSet();
     reference = FashionLenetReference.predictions(data);
     gateway =
         Gateway.start(
@@ -80,12 +77,7 @@ class ClassifyEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (gateway != null) {
-      gateway.close().await(60, TimeUnit.SECONDS);
-    }
+    TestGateways.close(client, gateway);
   }
 
   private static ClassifyRequest png(String model, int i) {

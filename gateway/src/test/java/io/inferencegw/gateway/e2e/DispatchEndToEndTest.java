@@ -9,7 +9,6 @@ import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
-import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.BatchTiming;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
@@ -47,9 +46,7 @@ class DispatchEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    data = FashionMnist.testSet();
+    data = FashionLenetReference.requireTestSet();
     reference = FashionLenetReference.predictions(data);
     gateway = Gateway.start(vertx, TestGateways.withModels(
             TestGateways.lenetAs(PAIR, BatchingConfig.DEFAULT.withPreferredBatchSizes(List.of(4)))
@@ -60,12 +57,7 @@ class DispatchEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (gateway != null) {
-      gateway.close().await(60, TimeUnit.SECONDS);
-    }
+    TestGateways.close(client, gateway);
   }
 
   private static ModelInfo model(String name) throws Exception {

@@ -7,7 +7,9 @@ import io.inferencegw.plugin.api.ClassifierModule;
 import io.inferencegw.plugin.api.ModelFamily;
 import io.inferencegw.plugin.api.VariantSpec;
 import io.inferencegw.plugin.api.data.FashionMnist;
+import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.plugin.api.weights.WeightLoader;
+import java.io.IOException;
 import java.util.Arrays;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -24,6 +26,16 @@ import org.bytedeco.pytorch.global.torch;
 public final class FashionLenetReference {
 
   private FashionLenetReference() {}
+
+  /**
+   * The Fashion-MNIST test set the reference is computed on; the test stops where Debian's
+   * dataset-fashion-mnist is not installed, saying so (a failure under CI).
+   */
+  public static FashionMnist requireTestSet() throws IOException {
+    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
+        "dataset-fashion-mnist");
+    return FashionMnist.testSet();
+  }
 
   /** Predicted class of every test image. */
   public static int[] predictions(FashionMnist data) throws Exception {

@@ -11,7 +11,6 @@ import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
-import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.inferencegw.proto.v1.ListModelsRequest;
@@ -58,9 +57,7 @@ class GrpcTransportEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    data = FashionMnist.testSet();
+    data = FashionLenetReference.requireTestSet();
     reference = FashionLenetReference.predictions(data);
     gateway =
         Gateway.start(
@@ -77,12 +74,7 @@ class GrpcTransportEndToEndTest {
     if (raw != null) {
       raw.close();
     }
-    if (client != null) {
-      client.close();
-    }
-    if (gateway != null) {
-      gateway.close().await(60, TimeUnit.SECONDS);
-    }
+    TestGateways.close(client, gateway);
   }
 
   private static byte[] classifyRequest(String model, int image) {

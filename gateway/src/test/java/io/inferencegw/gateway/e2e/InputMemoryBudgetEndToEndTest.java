@@ -10,7 +10,6 @@ import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.core.InputLimits;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
-import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
@@ -38,9 +37,7 @@ class InputMemoryBudgetEndToEndTest {
 
   @Test
   void largeRequestsBeyondTheBudgetAreRefusedAndSmallOnesServed(Vertx vertx) throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    FashionMnist data = FashionMnist.testSet();
+    FashionMnist data = FashionLenetReference.requireTestSet();
     int[] reference = FashionLenetReference.predictions(data);
     // holds requests for 2 s unless 64 wait
     Gateway gateway = Gateway.start(vertx,

@@ -38,12 +38,7 @@ class PrecisionRefusalEndToEndTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (gateway != null) {
-      gateway.close().await(60, TimeUnit.SECONDS);
-    }
+    TestGateways.close(client, gateway);
   }
 
   @Test

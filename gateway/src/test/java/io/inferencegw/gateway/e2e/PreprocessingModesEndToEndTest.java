@@ -10,7 +10,6 @@ import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.PreprocessingMode;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
-import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.inferencegw.proto.v1.ModelInfo;
@@ -51,9 +50,7 @@ class PreprocessingModesEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    data = FashionMnist.testSet();
+    data = FashionLenetReference.requireTestSet();
     gateway = Gateway.start(vertx, TestGateways.withModels(
             TestGateways.bundledLenet().withName(EXACT).withPreprocessing(PreprocessingMode.EXACT),
             TestGateways.bundledLenet().withName(FAST).withPreprocessing(PreprocessingMode.FAST)))
@@ -63,12 +60,7 @@ class PreprocessingModesEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (gateway != null) {
-      gateway.close().await(60, TimeUnit.SECONDS);
-    }
+    TestGateways.close(client, gateway);
   }
 
   @Test

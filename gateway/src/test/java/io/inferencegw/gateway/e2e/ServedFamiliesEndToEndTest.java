@@ -60,12 +60,7 @@ class ServedFamiliesEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (gateway != null) {
-      gateway.close().await(60, TimeUnit.SECONDS);
-    }
+    TestGateways.close(client, gateway);
   }
 
   /** Serves the model, checks its logits, and unloads it, whatever the check found. */

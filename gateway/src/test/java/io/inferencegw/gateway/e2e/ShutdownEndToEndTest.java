@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.plugin.api.data.FashionMnist;
-import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
@@ -40,9 +39,7 @@ class ShutdownEndToEndTest {
   @Test
   void sigtermAnswersEveryAdmittedCallBeforeTheModelsGo(Vertx vertx, @TempDir Path dir)
       throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    FashionMnist data = FashionMnist.testSet();
+    FashionMnist data = FashionLenetReference.requireTestSet();
     int[] reference = FashionLenetReference.predictions(data);
     Path config = writeConfig(dir);
     Process gateway = new ProcessBuilder(GatewayJvm.command("-Xmx512m",

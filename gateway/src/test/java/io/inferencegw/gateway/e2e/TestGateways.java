@@ -4,9 +4,12 @@ import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.config.ConfigLoader;
 import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ModelConfig;
+import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.server.Gateway;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Configs for gateways the tests start in-process, on a free port, with the built plugins. */
 public final class TestGateways {
@@ -39,5 +42,18 @@ public final class TestGateways {
   /** The bundled LeNet under another name, with other batching settings. */
   public static ModelConfig lenetAs(String name, BatchingConfig batching) {
     return bundledLenet().withName(name).withBatching(batching);
+  }
+
+  /**
+   * Closes what a test class started, the client first; either may be null (a start that
+   * failed part way).
+   */
+  public static void close(GatewayClient client, Gateway gateway) throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (gateway != null) {
+      gateway.close().await(60, TimeUnit.SECONDS);
+    }
   }
 }

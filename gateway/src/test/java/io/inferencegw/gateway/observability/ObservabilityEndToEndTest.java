@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.observability;
 
+import io.inferencegw.gateway.e2e.FashionLenetReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,9 +80,7 @@ class ObservabilityEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    data = FashionMnist.testSet();
+    data = FashionLenetReference.requireTestSet();
     accessLog = dir.resolve("logs/access.jsonl");
     gateway = Gateway.start(vertx,
             TestGateways.withModels(
@@ -94,12 +93,7 @@ class ObservabilityEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (gateway != null) {
-      gateway.close().await(60, TimeUnit.SECONDS);
-    }
+    TestGateways.close(client, gateway);
   }
 
   private static ClassifyRequest png(String model, int i) {

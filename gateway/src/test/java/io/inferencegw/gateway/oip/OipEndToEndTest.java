@@ -14,7 +14,6 @@ import io.inferencegw.gateway.e2e.TestGateways;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
 import io.inferencegw.plugin.api.testing.Await;
-import io.inferencegw.plugin.api.testing.Prerequisites;
 import io.inferencegw.proto.oip.GRPCInferenceServiceGrpcClient;
 import io.inferencegw.proto.oip.InferParameter;
 import io.inferencegw.proto.oip.InferTensorContents;
@@ -82,9 +81,7 @@ class OipEndToEndTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    data = FashionMnist.testSet();
+    data = FashionLenetReference.requireTestSet();
     reference = FashionLenetReference.predictions(data);
     gateway = Gateway.start(vertx, TestGateways.withModels(
             TestGateways.lenetAs(SLOW, new BatchingConfig(64, 1_000_000, SLOW_CAPACITY)),

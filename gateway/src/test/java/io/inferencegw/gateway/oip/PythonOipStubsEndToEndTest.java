@@ -68,9 +68,7 @@ class PythonOipStubsEndToEndTest {
     SystemPython.requireModule("grpc_tools.protoc", "python3-grpc-tools");
     Prerequisites.require(Files.isRegularFile(HEALTH_PROTO), "gRPC's health.proto in "
         + HEALTH_PROTO, "grpc-proto");
-    Prerequisites.require(FashionMnist.isInstalled(), "the Fashion-MNIST test set",
-        "dataset-fashion-mnist");
-    data = FashionMnist.testSet();
+    data = FashionLenetReference.requireTestSet();
     reference = FashionLenetReference.predictions(data, FIRST, COUNT);
     Path stubs = generateStubs(Files.createDirectory(dir.resolve("stubs")));
     Path images = writeImages(Files.createDirectory(dir.resolve("images")));

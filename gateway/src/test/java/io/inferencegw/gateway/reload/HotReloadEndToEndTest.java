@@ -1,5 +1,6 @@
 package io.inferencegw.gateway.reload;
 
+import io.inferencegw.gateway.e2e.TestGateways;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -83,12 +84,7 @@ class HotReloadEndToEndTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (gateway != null) {
-      gateway.close().await(60, TimeUnit.SECONDS);
-    }
+    TestGateways.close(client, gateway);
   }
 
   private ClassifyRequest request() {
