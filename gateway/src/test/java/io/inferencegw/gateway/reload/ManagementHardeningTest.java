@@ -195,6 +195,21 @@ class ManagementHardeningTest {
   }
 
   @Test
+  void unknownNamedSettingsAre400EchoingTheValueOnOneShortLine(Vertx vertx) throws Exception {
+    String hostile = "bf16\r\nX-Injected: 1\u0000" + "9".repeat(10_000);
+    try (ServingProbe probe = ServingProbe.start(vertx, gateway.port())) {
+      for (String key : List.of("precision", "preprocessing")) {
+        HttpResponse<String> r = load("named", entry().put(key, hostile));
+        assertRefused(r, 400, "'" + key + "' must be ",
+            ", got 'bf16??X-Injected: 1?" + "9".repeat(20) + "...'");
+        assertFalse(error(r).contains("\n") || error(r).contains("\r"), error(r));
+        assertTrue(error(r).length() < 300, "the value is shortened: " + error(r).length());
+      }
+      assertTrue(indexed("named").isEmpty(), "nothing was created");
+    }
+  }
+
+  @Test
   void filesOutsideTheRepositoryAre403WithoutSayingWhatExists(Vertx vertx) throws Exception {
     List<String> names = List.of("/etc/passwd", "/etc/no-such-file-anywhere", "../outside/secret.txt",
         "sub/../../outside/secret.safetensors", outside.resolve("secret.safetensors").toString(),
