@@ -2,11 +2,17 @@ package io.inferencegw.benchmarks;
 
 import com.google.protobuf.ByteString;
 import io.inferencegw.gateway.client.GatewayClient;
+import io.inferencegw.gateway.grpc.HealthEndpoint;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.health.v1.HealthCheckRequest;
+import io.vertx.grpc.health.v1.HealthCheckResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +56,48 @@ final class ClosedLoopCallers {
       result.elapsedNanos = window.endNanos() - window.startNanos();
       return result;
     }
+  }
+
+  /**
+   * The floor under every call: one caller making {@code grpc.health.v1.Health/Check} calls,
+   * which the gateway answers on the event loop at once, over the same kind of connection.
+   * What a Classify call spends beyond it and beyond its compute is the gateway's own path:
+   * admission, hand-offs between threads, writing the answer.
+   */
+  LoadResult healthChecks(int warmupSeconds, int seconds) {
+    try (GatewayClient client = new GatewayClient(vertx, "localhost", port)) {
+      long counted = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+      Window window = new Window(counted, counted + TimeUnit.SECONDS.toNanos(seconds));
+      LoadResult result = new LoadResult();
+      Promise<Void> done = Promise.promise();
+      vertx.runOnContext(v -> check(client, result, window, done));
+      done.future().await();
+      result.elapsedNanos = window.endNanos() - window.startNanos();
+      return result;
+    }
+  }
+
+  private static final ServiceMethod<HealthCheckResponse, HealthCheckRequest> HEALTH_CHECK =
+      ServiceMethod.client(HealthEndpoint.SERVICE, "Check", GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(HealthCheckResponse.newBuilder()));
+
+  private void check(GatewayClient client, LoadResult result, Window window, Promise<Void> done) {
+    if (System.nanoTime() >= window.endNanos()) {
+      done.complete();
+      return;
+    }
+    long t0 = System.nanoTime();
+    client.call(HEALTH_CHECK, HealthCheckRequest.getDefaultInstance(), 0).onComplete(ar -> {
+      long t1 = System.nanoTime();
+      if (window.contains(t1)) {
+        if (ar.succeeded()) {
+          result.record(TimeUnit.NANOSECONDS.toMicros(t1 - t0), 0, 0, 1);
+        } else {
+          result.fail(ar.cause());
+        }
+      }
+      check(client, result, window, done);
+    });
   }
 
   /** The measured period, in {@link System#nanoTime()}. */

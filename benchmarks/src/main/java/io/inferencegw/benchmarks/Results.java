@@ -20,6 +20,8 @@ final class Results {
   final List<LoadResult> served = new ArrayList<>();
   final List<LoadResult> twoReplicas = new ArrayList<>();
   LoadResult idle;
+  /** Health checks on the idle gateway: the round trip that any call pays here. */
+  LoadResult healthFloor;
 
   void printRound(int round, int callers) {
     System.out.printf(Locale.ROOT, "round %d%n", round);
@@ -99,6 +101,13 @@ final class Results {
           LoadResult.millis(idle.endToEndMicros, 50), LoadResult.millis(idle.computeMicros, 50),
           LoadResult.millis(idle.queueMicros, 50),
           LoadResult.millis(idle.beyondComputeMicros, 50));
+      if (healthFloor != null) {
+        double floor = LoadResult.millis(healthFloor.endToEndMicros, 50);
+        System.out.printf(Locale.ROOT, "  floor: p50 of a gRPC health check from the same client"
+                + " %.3f ms (%d calls); Classify beyond compute and that floor: %.3f ms%n",
+            floor, healthFloor.answered.get(),
+            LoadResult.millis(idle.beyondComputeMicros, 50) - floor);
+      }
     }
   }
 

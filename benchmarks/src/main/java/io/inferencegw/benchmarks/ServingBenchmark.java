@@ -183,7 +183,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
       }
       if (parts.contains("idle")) {
-        results.idle = idleLatency(vertx, jar, work);
+        idleLatency(vertx, jar, work, results);
       }
     } finally {
       vertx.close().await();
@@ -192,8 +192,11 @@ public final class ServingBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  /** The bundled default config (no --config), one caller, Fashion-MNIST sample PNGs. */
-  private LoadResult idleLatency(Vertx vertx, Path jar, Path work) throws Exception {
+  /**
+   * The bundled default config (no --config), one caller, Fashion-MNIST sample PNGs; and, on
+   * the same gateway before it, the floor of health checks.
+   */
+  private void idleLatency(Vertx vertx, Path jar, Path work, Results results) throws Exception {
     List<byte[]> pngs = new ArrayList<>();
     try (var files = Files.list(repository.resolve("deploy/samples"))) {
       for (Path p : files.filter(f -> f.toString().endsWith(".png")).sorted().toList()) {
@@ -202,8 +205,9 @@ public final class ServingBenchmark implements Callable<Integer> {
     }
     try (ServedGateway bundled = ServedGateway.start(jar, null, work.resolve("gateway-bundled.log"), 120)) {
       String lenet = bundled.servedModels(vertx).get(0);
-      return new ClosedLoopCallers(vertx, bundled.port(), pngs).run(lenet, 1, warmupSeconds,
-          seconds);
+      ClosedLoopCallers caller = new ClosedLoopCallers(vertx, bundled.port(), pngs);
+      results.healthFloor = caller.healthChecks(warmupSeconds, seconds);
+      results.idle = caller.run(lenet, 1, warmupSeconds, seconds);
     }
   }
 

@@ -13,6 +13,15 @@ public interface InputStage {
   boolean needsPreparation(InferenceRequest request);
 
   /**
+   * Whether an idle worker may prepare this request's input itself, as part of its batch: a
+   * small image, whose decoding costs less than the two thread hand-offs (to the input stage
+   * and back to the worker) it would otherwise take.
+   */
+  default boolean cheapOnWorker(InferenceRequest request) {
+    return false;
+  }
+
+  /**
    * Starts preparing a request that {@code queue} has just admitted. When done, on any thread,
    * it calls {@link ModelQueue#inputPrepared} or {@link ModelQueue#inputFailed}.
    */

@@ -47,6 +47,10 @@ import java.util.function.Supplier;
  * <p>A request whose input needs decoding is admitted at once (it holds its place and counts
  * against the capacity) but is not ready until the {@link InputStage} has prepared it: batches
  * and the delay clock consider ready requests only, so one slow decode delays nobody else.
+ * One exception: a small input that arrives alone while a worker waits idle is ready at once,
+ * and that worker decodes it itself (see {@link InputStage#cheapOnWorker}). Nobody waits
+ * behind that decode, and the request saves the hand-off to the input stage and back, which
+ * at low load is most of what it spends outside the forward pass.
  */
 public final class ModelQueue {
 
@@ -60,6 +64,8 @@ public final class ModelQueue {
   /** Admitted and not yet answered: waiting, being prepared, or computing. */
   private final AtomicInteger inFlight = new AtomicInteger();
   private int ready;
+  /** Workers waiting in {@link #awaitBatch} with no ready request. */
+  private int idleWorkers;
   private boolean closed;
 
   public ModelQueue(String model, BatchingConfig batching) {
@@ -99,6 +105,9 @@ public final class ModelQueue {
       }
       if (waiting.size() >= batching.queueCapacity()) {
         return Admission.FULL;
+      }
+      if (prepare && idleWorkers > 0 && waiting.isEmpty() && inputStage.cheapOnWorker(request)) {
+        prepare = false; // the idle worker decodes it: see the class comment
       }
       waiting.addLast(request);
       if (!prepare) {
@@ -184,6 +193,11 @@ public final class ModelQueue {
     }
   }
 
+  /** Workers waiting for a batch with nothing ready to take. */
+  public int idleWorkers() {
+    return underLock(() -> idleWorkers);
+  }
+
   /** Requests admitted here and not yet answered: waiting, being prepared, or computing. */
   public int inFlight() {
     return inFlight.get();
@@ -238,7 +252,12 @@ public final class ModelQueue {
           if (now - giveUpAt >= 0) {
             return List.of();
           }
-          changed.awaitNanos(giveUpAt - now);
+          idleWorkers++;
+          try {
+            changed.awaitNanos(giveUpAt - now);
+          } finally {
+            idleWorkers--;
+          }
         }
       }
       return takeBatch(Math.min(plan.take(ready), largest));

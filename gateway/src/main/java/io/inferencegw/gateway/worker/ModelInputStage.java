@@ -39,11 +39,35 @@ public final class ModelInputStage implements InputStage {
     return !(request.input() instanceof ModelInput.PreprocessedTensor);
   }
 
+  /**
+   * Images up to 64x64 pixels and 16 KiB (a 28x28 PNG decodes in tens of microseconds): an idle
+   * worker decodes them itself instead of waiting for two thread hand-offs. Both bounds count:
+   * the bytes bound what a crafted file (a progressive JPEG of many scans) can make a decoder
+   * do for few pixels, so that a request decoded on the worker holds it up for a bounded time.
+   */
+  static final long CHEAP_ON_WORKER_PIXELS = 64 * 64;
+  static final int CHEAP_ON_WORKER_BYTES = 16 * 1024;
+
+  @Override
+  public boolean cheapOnWorker(InferenceRequest request) {
+    if (request.input() instanceof ModelInput.EncodedImage e
+        && e.bytes().length > CHEAP_ON_WORKER_BYTES) {
+      return false;
+    }
+    long pixels = declaredPixels(request.input());
+    return pixels >= 0 && pixels <= CHEAP_ON_WORKER_PIXELS;
+  }
+
+  /** Width x height as the input declares it, before decoding; negative when unknown. */
+  private static long declaredPixels(ModelInput input) {
+    return input instanceof ModelInput.EncodedImage e
+        ? ImageDecoder.declaredPixels(e.bytes())
+        : ((ModelInput.RawPixels) input).image().pixelCount();
+  }
+
   @Override
   public void prepare(InferenceRequest request, ModelQueue queue) {
-    long pixels = request.input() instanceof ModelInput.EncodedImage e
-        ? ImageDecoder.declaredPixels(e.bytes())
-        : ((ModelInput.RawPixels) request.input()).image().pixelCount();
+    long pixels = declaredPixels(request.input());
     try {
       pool.laneFor(pixels).execute(() -> run(request, queue));
     } catch (RejectedExecutionException e) {

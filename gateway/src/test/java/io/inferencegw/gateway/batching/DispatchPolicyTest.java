@@ -39,6 +39,13 @@ class DispatchPolicyTest {
   /** An input stage that leaves every input "being prepared" until the test says it is done. */
   private static final class ManualStage implements InputStage {
     final List<InferenceRequest> preparing = new CopyOnWriteArrayList<>();
+    /** What {@link #cheapOnWorker} says of every input. */
+    volatile boolean cheap;
+
+    @Override
+    public boolean cheapOnWorker(InferenceRequest request) {
+      return cheap;
+    }
 
     @Override
     public boolean needsPreparation(InferenceRequest request) {
@@ -90,6 +97,46 @@ class DispatchPolicyTest {
     // own bound is 30 s, so getting the request back at all means it did not wait for company.
     List<InferenceRequest> batch = q.awaitBatch(LONG, new DispatchPlan(List.of(32), 0));
     assertEquals(List.of(lone), batch);
+  }
+
+  @Test
+  void anIdleReplicaDecodesALoneCheapInputItself() throws Exception {
+    ManualStage stage = new ManualStage();
+    stage.cheap = true;
+    ModelQueue q = new ModelQueue("m", BatchingConfig.DEFAULT, stage);
+    CompletableFuture<List<InferenceRequest>> batch =
+        inBackground(q, new DispatchPlan(List.of(8), LONG));
+    Await.until("the replica to wait idle", Await.DEFAULT_TIMEOUT, () -> q.idleWorkers() == 1);
+    List<InferenceRequest> both = offer(q, 2);
+    // The first is ready at once, for the idle replica to decode; the second finds it waiting
+    // and goes to the input stage, so the replica never decodes more than one request's input.
+    assertEquals(List.of(both.get(1)), stage.preparing);
+    stage.finish(both.get(1), q);
+    List<InferenceRequest> taken = batch.get(Await.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(both, taken);
+    assertEquals(null, taken.get(0).preparedInput(), "the replica prepares it");
+    assertEquals(0, taken.get(0).prepareNanos());
+  }
+
+  @Test
+  void inputsGoToTheInputStageWhenNoReplicaIsIdleOrTheyAreNotCheap() throws Exception {
+    ManualStage stage = new ManualStage();
+    stage.cheap = true;
+    ModelQueue q = new ModelQueue("m", BatchingConfig.DEFAULT, stage);
+    InferenceRequest nobodyIdle = offer(q, 1).get(0);
+    assertEquals(List.of(nobodyIdle), stage.preparing, "no replica waits: the stage prepares it");
+    stage.finish(nobodyIdle, q);
+    assertEquals(List.of(nobodyIdle), q.awaitBatch(LONG, new DispatchPlan(List.of(8), 0)));
+
+    stage.cheap = false;
+    CompletableFuture<List<InferenceRequest>> batch =
+        inBackground(q, new DispatchPlan(List.of(8), 0));
+    Await.until("the replica to wait idle", Await.DEFAULT_TIMEOUT, () -> q.idleWorkers() == 1);
+    InferenceRequest large = offer(q, 1).get(0);
+    assertEquals(List.of(nobodyIdle, large), stage.preparing,
+        "an input that is not cheap goes to the stage even when a replica is idle");
+    stage.finish(large, q);
+    assertEquals(List.of(large), batch.get(Await.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
   }
 
   @Test

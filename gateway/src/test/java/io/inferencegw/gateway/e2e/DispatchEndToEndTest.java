@@ -9,6 +9,7 @@ import io.inferencegw.gateway.client.GatewayClient;
 import io.inferencegw.gateway.config.BatchingConfig;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.plugin.api.data.FashionMnist;
+import io.inferencegw.plugin.api.testing.Await;
 import io.inferencegw.proto.v1.BatchTiming;
 import io.inferencegw.proto.v1.ClassifyRequest;
 import io.inferencegw.proto.v1.ClassifyResponse;
@@ -17,12 +18,18 @@ import io.inferencegw.proto.v1.ReplicaProfile;
 import io.inferencegw.proto.v1.Timing;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +114,7 @@ class DispatchEndToEndTest {
 
     // Rounds of 64 concurrent calls until both replicas have run batches: one replica taking
     // everything while the other idles would never end this loop, and the bounded wait fails.
-    io.inferencegw.plugin.api.testing.Await.until("both replicas to run batches",
+    Await.until("both replicas to run batches",
         java.time.Duration.ofSeconds(60), () -> {
           List<Future<ClassifyResponse>> calls = new ArrayList<>();
           for (int i = 0; i < 64; i++) {
@@ -127,13 +134,55 @@ class DispatchEndToEndTest {
 
   @Test
   void anAnswerSaysWhereItsTimeWent() throws Exception {
-    ClassifyResponse r = client.classify(png("fashion-lenet", 3)).await(30, TimeUnit.SECONDS);
-    assertEquals(reference[3], r.getPredictions(0).getIndex());
+    // 320x320: more pixels than an idle replica decodes itself, so the input pool decodes it
+    ClassifyResponse r = client.classify(ClassifyRequest.newBuilder().setModel("fashion-lenet")
+        .setImage(ByteString.copyFrom(upscaledPng(3, 320))).build()).await(30, TimeUnit.SECONDS);
     Timing t = r.getTiming();
-    assertTrue(t.getPrepareUs() > 0, "a PNG is decoded on the input pool: " + t);
+    assertTrue(t.getPrepareUs() > 0, "a large PNG is decoded on the input pool: " + t);
     assertTrue(t.getForwardUs() > 0, "the forward pass took time: " + t);
     assertTrue(t.getForwardUs() <= t.getComputeUs(), "forward is part of compute: " + t);
     assertTrue(t.getPrepareUs() + t.getBatchWaitUs() <= t.getQueueUs() + 1,
         "decoding and waiting for a replica are parts of the queue time: " + t);
+  }
+
+  @Test
+  void anIdleReplicaDecodesALoneSmallImageItself() throws Exception {
+    // One call at a time: the replica waits idle for each, unless a call comes in the moment
+    // between its last batch and its next wait; a few calls make that race irrelevant.
+    Timing onReplica = Await.value("a lone 28x28 PNG decoded by the idle replica", () -> {
+      ClassifyResponse r = client.classify(png("fashion-lenet", 5)).await(30, TimeUnit.SECONDS);
+      assertEquals(reference[5], r.getPredictions(0).getIndex());
+      return r.getTiming();
+    }, t -> t.getPrepareUs() == 0);
+    assertTrue(onReplica.getForwardUs() > 0 && onReplica.getForwardUs() < onReplica.getComputeUs(),
+        "decoding is then part of compute, beside the forward pass: " + onReplica);
+  }
+
+  @Test
+  void aCorruptSmallImageDecodedByTheIdleReplicaFailsAloneAndTheReplicaServesOn()
+      throws Exception {
+    byte[] cut = data.png(7);
+    cut = java.util.Arrays.copyOf(cut, cut.length / 2); // its header still declares 28x28
+    for (int i = 0; i < 5; i++) {
+      // alone, to an idle replica: decoded on the replica (see the test above)
+      GatewayClient.CallFailed e = FailedCalls.failure(client.classify(ClassifyRequest
+          .newBuilder().setModel("fashion-lenet").setImage(ByteString.copyFrom(cut)).build()));
+      assertEquals(GrpcStatus.INVALID_ARGUMENT, e.status());
+      assertTrue(e.getMessage().contains("corrupt or truncated"), e.getMessage());
+      ClassifyResponse next = client.classify(png("fashion-lenet", i)).await(30, TimeUnit.SECONDS);
+      assertEquals(reference[i], next.getPredictions(0).getIndex(), "the call after it");
+    }
+  }
+
+  /** Image {@code i} of the test set, scaled up to {@code size} x {@code size} pixels. */
+  private static byte[] upscaledPng(int i, int size) throws Exception {
+    BufferedImage small = ImageIO.read(new ByteArrayInputStream(data.png(i)));
+    BufferedImage large = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+    Graphics2D g = large.createGraphics();
+    g.drawImage(small, 0, 0, size, size, null);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(large, "png", out);
+    return out.toByteArray();
   }
 }
