@@ -10,15 +10,16 @@ import java.util.stream.Collectors;
 
 /**
  * The figures of a run, per round and together, and the ratios the benchmark exists for: served
- * against our bare forward at its best batch size, served against DJL's best bare forward, two
- * replicas against one, and the idle latency beyond compute.
+ * against our bare forward at its best batch size, served against DJL's best bare forward,
+ * the default placement against one replica on all cores, and the idle latency beyond compute.
  */
 final class Results {
 
   final List<List<ForwardRate>> ours = new ArrayList<>();
   final List<List<ForwardRate>> djl = new ArrayList<>();
   final List<LoadResult> served = new ArrayList<>();
-  final List<LoadResult> twoReplicas = new ArrayList<>();
+  /** The same variant as one replica on all the cores (the former default). */
+  final List<LoadResult> oneReplica = new ArrayList<>();
   LoadResult idle;
   /** Health checks on the idle gateway: the round trip that any call pays here. */
   LoadResult healthFloor;
@@ -41,7 +42,7 @@ final class Results {
     }
     if (served.size() >= round) {
       LoadResult s = served.get(round - 1);
-      System.out.println("  served, 1 replica:  " + describe(s, callers));
+      System.out.println("  served, default config: " + describe(s, callers));
       if (oursBest != null) {
         printRatio("served / bare forward at its best", s.requestsPerSecond(),
             oursBest.imagesPerSecond());
@@ -49,10 +50,10 @@ final class Results {
       if (djlBest != null) {
         printRatio("served / DJL's best", s.requestsPerSecond(), djlBest.imagesPerSecond());
       }
-      if (twoReplicas.size() >= round) {
-        LoadResult two = twoReplicas.get(round - 1);
-        System.out.println("  served, 2 replicas: " + describe(two, callers));
-        printRatio("2 replicas / 1 replica", two.requestsPerSecond(), s.requestsPerSecond());
+      if (oneReplica.size() >= round) {
+        LoadResult one = oneReplica.get(round - 1);
+        System.out.println("  served, 1 replica on all cores: " + describe(one, callers));
+        printRatio("default config / 1 replica", s.requestsPerSecond(), one.requestsPerSecond());
       }
     }
   }
@@ -75,8 +76,8 @@ final class Results {
     }
     LoadResult one = merged(served);
     if (one != null) {
-      System.out.printf("served, 1 replica, %d callers, %dx%d JPEGs: %s%n", callers, imageSize,
-          imageSize, describe(one, callers));
+      System.out.printf("served, default config, %d callers, %dx%d JPEGs: %s%n", callers,
+          imageSize, imageSize, describe(one, callers));
       if (oursBest != null) {
         printRatio("served / bare forward at b" + oursBest.getKey() + " (target >= 0.95)",
             one.requestsPerSecond(), oursBest.getValue());
@@ -86,11 +87,12 @@ final class Results {
             one.requestsPerSecond(), djlBest.getValue());
       }
     }
-    LoadResult two = merged(twoReplicas);
-    if (two != null) {
-      System.out.printf("served, 2 replicas on one queue: %s%n", describe(two, callers));
+    LoadResult single = merged(oneReplica);
+    if (single != null) {
+      System.out.printf("served, 1 replica on all cores: %s%n", describe(single, callers));
       if (one != null) {
-        printRatio("2 replicas / 1 replica", two.requestsPerSecond(), one.requestsPerSecond());
+        printRatio("default config / 1 replica", one.requestsPerSecond(),
+            single.requestsPerSecond());
       }
     }
     if (idle != null) {

@@ -139,7 +139,7 @@ public final class ServingBenchmark implements Callable<Integer> {
       List<byte[]> jpegs = SyntheticImages.jpegs(64, imageSize, imageSize, 20240611L);
       boolean serving = parts.contains("served") || parts.contains("replicas");
       ServedGateway gateway = serving ? ServedGateway.start(jar,
-          ServingConfig.write(work, pluginsDir, family, model, weights, cores),
+          ServingConfig.write(work, pluginsDir, family, model, weights),
           work.resolve("gateway.log"), 600) : null;
       try {
         if (gateway != null) {
@@ -161,8 +161,8 @@ public final class ServingBenchmark implements Callable<Integer> {
             steps.add(() -> results.served.add(load.run(model, callers, warmupSeconds, seconds)));
           }
           if (parts.contains("replicas")) {
-            steps.add(() -> results.twoReplicas.add(load.run(
-                model + ServingConfig.TWO_REPLICAS_SUFFIX, callers, warmupSeconds, seconds)));
+            steps.add(() -> results.oneReplica.add(load.run(
+                model + ServingConfig.ONE_REPLICA_SUFFIX, callers, warmupSeconds, seconds)));
           }
           if (parts.contains("djl")) {
             Path pt = torchScript;

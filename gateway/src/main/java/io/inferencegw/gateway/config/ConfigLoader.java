@@ -273,7 +273,8 @@ public final class ConfigLoader {
       }
       devices = ds.stream().map(String::valueOf).toList();
     }
-    int instances = intValue(m, "instances", 1, ModelConfig.INSTANCES, where);
+    int instances = intValue(m, "instances", ModelConfig.defaultInstances(devices),
+        ModelConfig.INSTANCES, where);
     int intraOpThreads = intValue(m, "intra_op_threads", 0, ModelConfig.INTRA_OP_THREADS, where);
     boolean channelsLast = booleanValue(m, "channels_last", true, where);
     Precision precision = namedValue(m, "precision", Precision.FP32, Precision::parse, where);

@@ -69,11 +69,23 @@ class ConfigLoaderTest {
     assertEquals(Path.of("default-plugins"), cfg.pluginsDir());
     ModelConfig m = cfg.models().get(0);
     assertEquals(List.of("cpu"), m.devices());
-    assertEquals(1, m.instances());
-    assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), m.cpuThreadsPerReplica());
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(Math.min(2, cores), m.instances(), "two CPU replicas, one on a single core");
+    assertEquals(Math.max(1, cores / Math.min(2, cores)), m.cpuThreadsPerReplica(),
+        "the cores split between them");
     assertEquals(BatchingConfig.DEFAULT, m.batching());
     assertTrue(m.labels().isEmpty());
     assertTrue(m.channelsLast());
+  }
+
+  @Test
+  void aModelWithAGpuGetsOneReplicaPerDeviceByDefault() throws Exception {
+    ModelConfig gpu = ConfigLoader.load(write("models:\n  - {name: m, family: f, variant: v, "
+        + "weights: w.safetensors, devices: ['cuda:0']}\n"), Path.of("p")).models().get(0);
+    assertEquals(1, gpu.instances());
+    ModelConfig both = ConfigLoader.load(write("models:\n  - {name: m, family: f, variant: v, "
+        + "weights: w.safetensors, devices: [cpu, 'cuda:0']}\n"), Path.of("p")).models().get(0);
+    assertEquals(1, both.instances());
   }
 
   @Test

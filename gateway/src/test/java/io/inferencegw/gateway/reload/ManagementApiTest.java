@@ -10,6 +10,7 @@ import io.inferencegw.gateway.config.GatewayConfig;
 import io.inferencegw.gateway.config.ManagementConfig;
 import io.inferencegw.gateway.server.Gateway;
 import io.inferencegw.proto.v1.ClassifyRequest;
+import io.inferencegw.proto.v1.ModelInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -94,6 +95,12 @@ class ManagementApiTest {
     assertEquals(200, loaded.statusCode(), loaded.body());
     assertEquals("READY", new JsonObject(loaded.body()).getString("state"));
     assertTrue(call("GET", "/v2/repository/index", null, null).body().contains("\"extra\""));
+    try (GatewayClient client = new GatewayClient(vertx, "localhost", gateway.port())) {
+      ModelInfo extra = client.listModels().await(30, TimeUnit.SECONDS).getModelsList().stream()
+          .filter(m -> m.getName().equals("extra")).findFirst().orElseThrow();
+      assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()),
+          extra.getReplicasCount(), "a CPU model loaded without 'instances' gets two replicas");
+    }
 
     HttpResponse<String> reloaded = call("POST", "/v2/repository/models/extra/load", entry("lenet5-relu"), null);
     assertEquals("2", new JsonObject(reloaded.body()).getString("version"), reloaded.body());
