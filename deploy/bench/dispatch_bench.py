@@ -20,19 +20,14 @@ python3-torchvision, nghttp2-client; a built gateway (mvn -B -DskipTests package
 import argparse
 import io
 import os
-import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
 from raw_grpc import classify_request, framed
+from served_rounds import CALLERS, ROOT, measure, medians, start_gateway, stop_gateway
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 SETTINGS = {
     "hold2000": "{max_batch_size: 32, max_queue_delay_us: 2000, preferred_batch_sizes: [32]}",
     "delay0": "{max_batch_size: 32, max_queue_delay_us: 0, preferred_batch_sizes: [32]}",
@@ -95,38 +90,6 @@ def config(nets, folder):
     return path
 
 
-def wait_ready(port, proc, log):
-    for _ in range(1200):
-        if proc.poll() is not None:
-            with open(log) as f:
-                sys.stderr.write(f.read()[-3000:])
-            raise SystemExit("the gateway exited")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("the gateway did not become ready")
-
-
-def h2load(port, frame_file, callers, seconds, warmup):
-    out = subprocess.run(
-        ["h2load", "-c", str(callers), "-m", "1", "-D", str(seconds), "--warm-up-time",
-         str(warmup), "-d", frame_file, "-H", "content-type: application/grpc",
-         "-H", "te: trailers", f"http://127.0.0.1:{port}/gateway.v1.Classifier/Classify"],
-        capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"finished in .*?, ([\d.]+) req/s", out).group(1))
-    mean = re.search(r"time for request:\s+\S+\s+\S+\s+(\S+)", out).group(1)
-    failed = int(re.search(r"(\d+) failed", out).group(1))
-    return rps, to_ms(mean), failed
-
-
-def to_ms(text):
-    unit = re.sub(r"[\d.]", "", text)
-    value = float(re.sub(r"[^\d.]", "", text))
-    return value * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--nets", default="lenet,mobilenet_v3_large,resnet50")
@@ -157,48 +120,23 @@ def main():
             shutil.copy(os.path.join(ROOT, "gateway/src/main/resources/default-model", name),
                         folder)
         cfg = config(nets, folder)
-        env = dict(os.environ, GATEWAY_HEAP="2g")
-        log = open(os.path.join(folder, "gateway.log"), "w")
-        proc = subprocess.Popen(
-            ["sh", os.path.join(ROOT, "deploy/gateway.sh"), "--config", cfg, "--port",
-             str(a.port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = start_gateway(cfg, folder, a.port)
         try:
-            wait_ready(a.port, proc, os.path.join(folder, "gateway.log"))
-            with open(os.path.join(folder, "gateway.log")) as f:
-                for line in f:
-                    if "batch profile" in line:
-                        print(line.split(" - ", 1)[-1].strip())
-            results = {}
-            for r in range(a.rounds):
-                for net in nets:
-                    for callers in (1, 32):
-                        # each round starts with another setting: no setting always follows
-                        # the same one
-                        names = list(SETTINGS)
-                        for name in names[r % 3:] + names[:r % 3]:
-                            model = f"{net}-{name}"
-                            rps, mean, failed = h2load(a.port, frames[model], callers,
-                                                       a.seconds, a.warmup_seconds)
-                            if failed:
-                                raise SystemExit(f"{model}: {failed} calls failed")
-                            results.setdefault((net, callers, name), []).append((rps, mean))
-                            print(f"round {r + 1} {model:28s} callers {callers:2d}: "
-                                  f"{rps:8.1f} req/s, mean {mean:7.2f} ms", flush=True)
+            settings = list(SETTINGS)
+            results = measure(a.port, nets, settings, frames, a.rounds, a.seconds,
+                              a.warmup_seconds)
             print("\nmedian over rounds; ratio = default / former setting")
             print(f"{'network':20s} {'callers':>7s} {'hold2000':>16s} {'delay0':>16s} "
                   f"{'default':>16s} {'vs hold2000':>11s} {'vs delay0':>9s}")
             for net in nets:
-                for callers in (1, 32):
-                    med = {n: (statistics.median(x[0] for x in results[(net, callers, n)]),
-                               statistics.median(x[1] for x in results[(net, callers, n)]))
-                           for n in SETTINGS}
+                for callers in CALLERS:
+                    med = medians(results, net, callers, settings)
                     cells = " ".join(f"{med[n][0]:7.1f}/{med[n][1]:6.2f}ms" for n in SETTINGS)
                     print(f"{net:20s} {callers:7d} {cells} "
                           f"{med['default'][0] / med['hold2000'][0]:11.2f} "
                           f"{med['default'][0] / med['delay0'][0]:9.2f}")
         finally:
-            proc.terminate()
-            proc.wait(60)
+            stop_gateway(proc)
 
 
 if __name__ == "__main__":

@@ -18,12 +18,11 @@ dispatch_bench.py. Needs Debian's python3-torchvision, nghttp2-client; a built g
 """
 import argparse
 import os
-import statistics
-import subprocess
 import tempfile
 
-from dispatch_bench import FAMILY, ROOT, cpu_line, h2load, jpeg_256, random_weights, wait_ready
+from dispatch_bench import FAMILY, cpu_line, jpeg_256, random_weights
 from raw_grpc import classify_request, framed
+from served_rounds import CALLERS, measure, medians, start_gateway, stop_gateway
 
 PLACEMENTS = {"one": "instances: 1, ", "default": ""}
 
@@ -61,46 +60,22 @@ def main():
                 with open(frames[model], "wb") as f:
                     f.write(framed(classify_request(jpeg, model)))
         cfg = config(nets, folder)
-        env = dict(os.environ, GATEWAY_HEAP="2g")
-        log_path = os.path.join(folder, "gateway.log")
-        log = open(log_path, "w")
-        proc = subprocess.Popen(
-            ["sh", os.path.join(ROOT, "deploy/gateway.sh"), "--config", cfg, "--port",
-             str(a.port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = start_gateway(cfg, folder, a.port)
         try:
-            wait_ready(a.port, proc, log_path)
-            with open(log_path) as f:
-                for line in f:
-                    if "batch profile" in line:
-                        print(line.split(" - ", 1)[-1].strip())
-            results = {}
-            for r in range(a.rounds):
-                for net in nets:
-                    for callers in (1, 32):
-                        names = list(PLACEMENTS)
-                        for name in names[r % 2:] + names[:r % 2]:
-                            model = f"{net}-{name}"
-                            rps, mean, failed = h2load(a.port, frames[model], callers,
-                                                       a.seconds, a.warmup_seconds)
-                            if failed:
-                                raise SystemExit(f"{model}: {failed} calls failed")
-                            results.setdefault((net, callers, name), []).append((rps, mean))
-                            print(f"round {r + 1} {model:28s} callers {callers:2d}: "
-                                  f"{rps:8.1f} req/s, mean {mean:8.2f} ms", flush=True)
+            settings = list(PLACEMENTS)
+            results = measure(a.port, nets, settings, frames, a.rounds, a.seconds,
+                              a.warmup_seconds)
             print("\nmedian over rounds; ratio = default / one replica")
             print(f"{'network':20s} {'callers':>7s} {'one replica':>20s} {'default':>20s} "
                   f"{'ratio':>6s}")
             for net in nets:
-                for callers in (1, 32):
-                    med = {n: (statistics.median(x[0] for x in results[(net, callers, n)]),
-                               statistics.median(x[1] for x in results[(net, callers, n)]))
-                           for n in PLACEMENTS}
+                for callers in CALLERS:
+                    med = medians(results, net, callers, settings)
                     cells = " ".join(f"{med[n][0]:8.1f}/{med[n][1]:8.2f}ms" for n in PLACEMENTS)
                     print(f"{net:20s} {callers:7d} {cells} "
                           f"{med['default'][0] / med['one'][0]:6.2f}")
         finally:
-            proc.terminate()
-            proc.wait(60)
+            stop_gateway(proc)
 
 
 if __name__ == "__main__":
