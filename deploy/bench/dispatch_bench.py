@@ -17,7 +17,6 @@ LeNet gets 28x28 Fashion-MNIST PNGs (deploy/samples); the others 256x256 JPEGs a
 weights (torchvision's init, converted with deploy/python/convert_checkpoint.py). Needs Debian's
 python3-torchvision, nghttp2-client; a built gateway (mvn -B -DskipTests package).
 """
-import argparse
 import io
 import os
 import shutil
@@ -26,7 +25,8 @@ import sys
 import tempfile
 
 from raw_grpc import classify_request, framed
-from served_rounds import CALLERS, ROOT, measure, medians, start_gateway, stop_gateway
+from served_rounds import ROOT, arguments, run, write_config
+
 
 SETTINGS = {
     "hold2000": "{max_batch_size: 32, max_queue_delay_us: 2000, preferred_batch_sizes: [32]}",
@@ -75,7 +75,7 @@ def jpeg_256():
 
 
 def config(nets, folder):
-    lines = ["models:"]
+    entries = []
     for net in nets:
         for name, batching in SETTINGS.items():
             if net == "lenet":
@@ -83,21 +83,12 @@ def config(nets, folder):
                        "labels: fashion-mnist.txt")
             else:
                 src = f"family: {FAMILY[net]}, variant: {net}, weights: {net}.safetensors"
-            lines.append(f"  - {{name: {net}-{name}, {src}, batching: {batching}}}")
-    path = os.path.join(folder, "dispatch.yaml")
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    return path
+            entries.append(f"{{name: {net}-{name}, {src}, batching: {batching}}}")
+    return write_config(folder, "dispatch.yaml", entries)
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--nets", default="lenet,mobilenet_v3_large,resnet50")
-    p.add_argument("--seconds", type=int, default=8)
-    p.add_argument("--warmup-seconds", type=int, default=2)
-    p.add_argument("--rounds", type=int, default=2)
-    p.add_argument("--port", type=int, default=18093)
-    a = p.parse_args()
+    a = arguments("lenet,mobilenet_v3_large,resnet50", 8, 2, 18093)
     nets = a.nets.split(",")
     print(cpu_line(), flush=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -119,24 +110,7 @@ def main():
         for name in ("fashion-lenet.safetensors", "fashion-mnist.txt"):
             shutil.copy(os.path.join(ROOT, "gateway/src/main/resources/default-model", name),
                         folder)
-        cfg = config(nets, folder)
-        proc = start_gateway(cfg, folder, a.port)
-        try:
-            settings = list(SETTINGS)
-            results = measure(a.port, nets, settings, frames, a.rounds, a.seconds,
-                              a.warmup_seconds)
-            print("\nmedian over rounds; ratio = default / former setting")
-            print(f"{'network':20s} {'callers':>7s} {'hold2000':>16s} {'delay0':>16s} "
-                  f"{'default':>16s} {'vs hold2000':>11s} {'vs delay0':>9s}")
-            for net in nets:
-                for callers in CALLERS:
-                    med = medians(results, net, callers, settings)
-                    cells = " ".join(f"{med[n][0]:7.1f}/{med[n][1]:6.2f}ms" for n in SETTINGS)
-                    print(f"{net:20s} {callers:7d} {cells} "
-                          f"{med['default'][0] / med['hold2000'][0]:11.2f} "
-                          f"{med['default'][0] / med['delay0'][0]:9.2f}")
-        finally:
-            stop_gateway(proc)
+        run(config(nets, folder), folder, a, nets, list(SETTINGS), frames)
 
 
 if __name__ == "__main__":

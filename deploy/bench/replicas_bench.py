@@ -16,37 +16,26 @@ The networks get seeded random weights (torchvision's init) and 256x256 JPEGs, a
 dispatch_bench.py. Needs Debian's python3-torchvision, nghttp2-client; a built gateway
 (mvn -B -DskipTests package).
 """
-import argparse
 import os
 import tempfile
 
 from dispatch_bench import FAMILY, cpu_line, jpeg_256, random_weights
 from raw_grpc import classify_request, framed
-from served_rounds import CALLERS, measure, medians, start_gateway, stop_gateway
+from served_rounds import arguments, run, write_config
+
 
 PLACEMENTS = {"one": "instances: 1, ", "default": ""}
 
 
 def config(nets, folder):
-    lines = ["models:"]
-    for net in nets:
-        for name, placement in PLACEMENTS.items():
-            lines.append(f"  - {{name: {net}-{name}, family: {FAMILY[net]}, variant: {net}, "
-                         f"{placement}weights: {net}.safetensors}}")
-    path = os.path.join(folder, "replicas.yaml")
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    return path
+    return write_config(folder, "replicas.yaml", [
+        f"{{name: {net}-{name}, family: {FAMILY[net]}, variant: {net}, {placement}"
+        f"weights: {net}.safetensors}}"
+        for net in nets for name, placement in PLACEMENTS.items()])
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--nets", default="mobilenet_v3_large,resnet50")
-    p.add_argument("--seconds", type=int, default=10)
-    p.add_argument("--warmup-seconds", type=int, default=3)
-    p.add_argument("--rounds", type=int, default=2)
-    p.add_argument("--port", type=int, default=18094)
-    a = p.parse_args()
+    a = arguments("mobilenet_v3_large,resnet50", 10, 3, 18094)
     nets = a.nets.split(",")
     print(cpu_line(), flush=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -59,23 +48,7 @@ def main():
                 frames[model] = os.path.join(folder, model + ".grpc")
                 with open(frames[model], "wb") as f:
                     f.write(framed(classify_request(jpeg, model)))
-        cfg = config(nets, folder)
-        proc = start_gateway(cfg, folder, a.port)
-        try:
-            settings = list(PLACEMENTS)
-            results = measure(a.port, nets, settings, frames, a.rounds, a.seconds,
-                              a.warmup_seconds)
-            print("\nmedian over rounds; ratio = default / one replica")
-            print(f"{'network':20s} {'callers':>7s} {'one replica':>20s} {'default':>20s} "
-                  f"{'ratio':>6s}")
-            for net in nets:
-                for callers in CALLERS:
-                    med = medians(results, net, callers, settings)
-                    cells = " ".join(f"{med[n][0]:8.1f}/{med[n][1]:8.2f}ms" for n in PLACEMENTS)
-                    print(f"{net:20s} {callers:7d} {cells} "
-                          f"{med['default'][0] / med['one'][0]:6.2f}")
-        finally:
-            stop_gateway(proc)
+        run(config(nets, folder), folder, a, nets, list(PLACEMENTS), frames)
 
 
 if __name__ == "__main__":

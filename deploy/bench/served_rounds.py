@@ -1,6 +1,7 @@
 """What the h2load benchmarks in this folder share: one gateway started on a config, and rounds
 that measure each of several settings of a network at 1 and 32 callers, each round starting
 with another setting, so that no setting always follows the same one."""
+import argparse
 import os
 import re
 import statistics
@@ -14,11 +15,33 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 CALLERS = (1, 32)
 
 
-def wait_ready(port, proc, log):
+def arguments(nets, seconds, warmup_seconds, port):
+    """The options every benchmark here takes, with its own defaults."""
+    p = argparse.ArgumentParser()
+    p.add_argument("--nets", default=nets)
+    p.add_argument("--seconds", type=int, default=seconds)
+    p.add_argument("--warmup-seconds", type=int, default=warmup_seconds)
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--port", type=int, default=port)
+    return p.parse_args()
+
+
+def write_config(folder, file_name, entries):
+    """A gateway config of one model per entry (each a YAML flow mapping); returns its path."""
+    path = os.path.join(folder, file_name)
+    with open(path, "w") as f:
+        f.write("models:\n" + "".join(f"  - {e}\n" for e in entries))
+    return path
+
+
+def wait_ready(port, proc, log=None):
+    """Until the gateway process on port is ready; ends the benchmark if it exits (with the
+    end of its log, when it writes one)."""
     for _ in range(1200):
         if proc.poll() is not None:
-            with open(log) as f:
-                sys.stderr.write(f.read()[-3000:])
+            if log:
+                with open(log) as f:
+                    sys.stderr.write(f.read()[-3000:])
             raise SystemExit("the gateway exited")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=1):
@@ -88,8 +111,23 @@ def measure(port, nets, settings, frames, rounds, seconds, warmup):
     return results
 
 
-def medians(results, net, callers, settings):
-    """{setting: (median req/s, median mean ms)} over the rounds."""
-    return {n: (statistics.median(x[0] for x in results[(net, callers, n)]),
-                statistics.median(x[1] for x in results[(net, callers, n)]))
-            for n in settings}
+def run(cfg, folder, a, nets, settings, frames):
+    """Starts the gateway on cfg, measures every setting, prints the medians over the rounds
+    (req/s / mean latency) and the ratio of the "default" setting to each other one."""
+    proc = start_gateway(cfg, folder, a.port)
+    try:
+        results = measure(a.port, nets, settings, frames, a.rounds, a.seconds, a.warmup_seconds)
+    finally:
+        stop_gateway(proc)
+    others = [n for n in settings if n != "default"]
+    print("\nmedian over rounds, req/s / mean latency; ratio: default / the other setting")
+    print(f"{'network':20s} {'callers':>7s} " + " ".join(f"{n:>20s}" for n in settings) + " "
+          + " ".join(f"{'vs ' + n:>12s}" for n in others))
+    for net in nets:
+        for callers in CALLERS:
+            med = {n: (statistics.median(x[0] for x in results[(net, callers, n)]),
+                       statistics.median(x[1] for x in results[(net, callers, n)]))
+                   for n in settings}
+            cells = " ".join(f"{med[n][0]:8.1f}/{med[n][1]:8.2f}ms" for n in settings)
+            ratios = " ".join(f"{med['default'][0] / med[n][0]:12.2f}" for n in others)
+            print(f"{net:20s} {callers:7d} {cells} {ratios}")

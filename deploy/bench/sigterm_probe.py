@@ -15,24 +15,14 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 import grpc
 
 from raw_grpc import classify_request
+from served_rounds import wait_ready
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PORT = int(os.environ.get("PORT", "18092"))
-
-
-def wait_ready():
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/ready", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("the gateway did not become ready")
 
 
 def main():
@@ -44,7 +34,7 @@ def main():
     gateway = subprocess.Popen([os.path.join(HERE, "..", "gateway.sh"), "--port", str(PORT)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_ready()
+        wait_ready(PORT, gateway)
         channel = grpc.insecure_channel(f"127.0.0.1:{PORT}")
         classify = channel.unary_unary("/gateway.v1.Classifier/Classify",
                                        request_serializer=None, response_deserializer=None)
