@@ -48,6 +48,10 @@ public final class HealthEndpoint {
   private static final ServiceMethod<HealthCheckRequest, HealthCheckResponse> CHECK =
       ServiceMethod.server(SERVICE, "Check", GrpcMessageEncoder.encoder(),
           GrpcMessageDecoder.decoder(HealthCheckRequest.newBuilder()));
+  /** Check as a client calls it: for probes of this service (tests, benchmarks). */
+  public static final ServiceMethod<HealthCheckResponse, HealthCheckRequest> CHECK_CLIENT =
+      ServiceMethod.client(SERVICE, "Check", GrpcMessageEncoder.encoder(),
+          GrpcMessageDecoder.decoder(HealthCheckResponse.newBuilder()));
   private static final ServiceMethod<HealthCheckRequest, HealthCheckResponse> WATCH =
       ServiceMethod.server(SERVICE, "Watch", GrpcMessageEncoder.encoder(),
           GrpcMessageDecoder.decoder(HealthCheckRequest.newBuilder()));
